@@ -404,6 +404,44 @@ TF_CAPI_EXPORT void TF_AddGradients(TF_Graph *g, TF_Output *y, int ny, TF_Output
 TF_CAPI_EXPORT void TF_AddGradientsWithPrefix(TF_Graph *g, const char *prefix, TF_Output *y, int ny, TF_Output *x,
                                               int nx, TF_Output *dx, TF_Status *status, TF_Output *dy);
 
+/* ---- While loops (TensorFlow 1 dataflow loops: Enter, Merge, Switch, LoopCond, Exit,
+ * NextIteration), built from two temporary graphs. */
+typedef struct TF_WhileParams {
+    /* The number of loop variables: inputs, cond_inputs, body_inputs and body_outputs all have it. */
+    const int ninputs;
+    /* The condition graph: cond_inputs are its Placeholders (one per loop variable); the caller builds
+     * on them and sets cond_output to a scalar bool of this graph. */
+    TF_Graph *const cond_graph;
+    const TF_Output *const cond_inputs;
+    TF_Output cond_output;
+    /* The body graph: body_inputs are its Placeholders; the caller sets body_outputs[i] to the next
+     * value of loop variable i (an output of this graph, of input i's dtype). */
+    TF_Graph *const body_graph;
+    const TF_Output *const body_inputs;
+    TF_Output *body_outputs;
+    /* Prefix of the loop's ops in the parent graph (made unique: "name_1", ...); also its frame name. */
+    const char *name;
+} TF_WhileParams;
+
+/* Starts a while loop in g over loop variables inputs[0..ninputs) (outputs of g; the array is
+ * copied). Returns params whose cond and body graphs hold Placeholders cond_input<i> and
+ * body_input<i>; every other field except cond_output, body_outputs and name is set. The cond and
+ * body graphs may use only their own ops: a value from g enters as a loop variable that the body
+ * passes on unchanged; ops without inputs (Consts) run once per iteration. ninputs < 1 or a bad
+ * input: INVALID_ARGUMENT, and the returned params must not be used. Otherwise the caller ends with
+ * exactly one of TF_FinishWhile and TF_AbortWhile. Not thread-safe for one params. */
+TF_CAPI_EXPORT TF_WhileParams TF_NewWhile(TF_Graph *g, TF_Output *inputs, int ninputs, TF_Status *status);
+/* Copies cond and body into the parent graph as one loop frame (Enter -> Merge -> cond -> LoopCond ->
+ * Switch -> Exit, and Switch:1 -> body -> NextIteration -> back into Merge; parallel_iterations 10)
+ * and writes the loop's results (the Exit outputs: each variable's value once cond is false) to
+ * outputs[0..ninputs) (caller-allocated). Unset cond_output/body_outputs/name, outputs of the wrong
+ * graph or dtype: INVALID_ARGUMENT, and the parent graph is left unchanged. Frees params' graphs and
+ * arrays either way (unless params were not made by TF_NewWhile: then INVALID_ARGUMENT, nothing
+ * freed). Nested loops: call TF_NewWhile on the outer body graph. */
+TF_CAPI_EXPORT void TF_FinishWhile(const TF_WhileParams *params, TF_Status *status, TF_Output *outputs);
+/* Frees params' graphs and arrays without building anything. */
+TF_CAPI_EXPORT void TF_AbortWhile(const TF_WhileParams *params);
+
 /* ================================================================================================
  * Sessions. A TF_Session runs steps on a graph. TF_SessionRun may be called from many threads at
  * once on one session. TF_CloseSession and TF_DeleteSession must not race with TF_SessionRun.
@@ -646,6 +684,37 @@ TFC_API void TFC_OptimizerDefaults(TFC_Optimizer *opt, TFC_OptimizerKind kind, d
 TFC_API TF_Operation *TFC_AddTrainStep(TF_Graph *g, TF_Output loss, const TF_Output *vars, int nvars,
                                        const TFC_Optimizer *opt, const char *name, TF_Operation **init_slots,
                                        TF_Status *status);
+
+/* ---- Conditionals (tf.cond of TensorFlow 1: Switch per input, two branches, Merge per output),
+ * built like TF_WhileParams from two temporary graphs. */
+typedef struct TFC_CondParams {
+    const int ninputs;                  /* values passed into the branches */
+    const int noutputs;                 /* values the cond produces */
+    /* Each branch graph holds Placeholders (one per input, named true_input<i> / false_input<i>);
+     * the caller builds on them and sets the branch's outputs[0..noutputs) to outputs of that
+     * branch graph. Output j must have one dtype in both branches. */
+    TF_Graph *const true_graph;
+    const TF_Output *const true_inputs;
+    TF_Output *true_outputs;
+    TF_Graph *const false_graph;
+    const TF_Output *const false_inputs;
+    TF_Output *false_outputs;
+    const char *name;                   /* prefix of the cond's ops (made unique) */
+} TFC_CondParams;
+
+/* Starts a conditional in g on pred (a scalar bool output of g) over inputs[0..ninputs) (ninputs
+ * may be 0; the arrays are copied), producing noutputs >= 1 values. Only the branch that pred
+ * selects runs at each step: the other one's ops do not run at all (their inputs are dead), so
+ * it may hold ops that would fail. Errors: INVALID_ARGUMENT, and the params must not be used;
+ * otherwise end with exactly one of TFC_FinishCond and TFC_AbortCond. */
+TFC_API TFC_CondParams TFC_NewCond(TF_Graph *g, TF_Output pred, const TF_Output *inputs, int ninputs, int noutputs,
+                                   TF_Status *status);
+/* Copies both branches into g (input i through Switch(inputs[i], pred); branch ops without inputs
+ * hang on a pivot of their branch) and writes the results (Merge(false_out[j], true_out[j])) to
+ * outputs[0..noutputs). TF_AddGradients differentiates through the result. Unset or mistyped
+ * outputs, or a missing name: INVALID_ARGUMENT with g unchanged. Frees the params either way. */
+TFC_API void TFC_FinishCond(const TFC_CondParams *params, TF_Status *status, TF_Output *outputs);
+TFC_API void TFC_AbortCond(const TFC_CondParams *params);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -9,6 +9,9 @@
 
 typedef enum tfc_object_kind {
     TFC_OBJECT_VARIABLE = 1,
+    TFC_OBJECT_QUEUE = 2,      /* session/queue.h */
+    TFC_OBJECT_MUTEX = 3,      /* MutexV2 (kernels/cpu/data_flow_cpu.c) */
+    TFC_OBJECT_MUTEX_LOCK = 4, /* MutexLock's variant: the lock is held while it lives */
 } tfc_object_kind;
 
 typedef struct tfc_object {

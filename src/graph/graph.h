@@ -55,6 +55,10 @@ struct TF_Graph {
     tfc_strmap *by_name;
     int n_sessions;       /* sessions using the graph */
     bool delete_requested;
+    /* Branch graphs of TF_NewWhile / TFC_NewCond (graph/while_loop.c, cond.c): the graph the loop or
+     * conditional is built into, and its inputs (owned by the params' arrays); NULL otherwise. */
+    TF_Graph *cf_parent;
+    const TF_Output *cf_parent_inputs;
 };
 
 /* Locks for the duration of a call that reads mutable parts (consumers, shapes, the op list). */

@@ -209,7 +209,9 @@ static TF_Code summarise(ctx *c)
         int slot = p->fetch_slots[i];
         cf->fetch_node[i] = slot >= first_feed_slot ? -1 : c->slot_node[slot];
         cf->fetch_output[i] = slot >= first_feed_slot ? slot - first_feed_slot : slot - p->nodes[cf->fetch_node[i]].first_slot;
-        if (cf->fetch_node[i] >= 0 && cf->nodes[cf->fetch_node[i]].frame != 0)
+        const tfc_cf_node *fn = cf->fetch_node[i] >= 0 ? &cf->nodes[cf->fetch_node[i]] : NULL;
+        int out_frame = fn && fn->kind == TFC_CF_EXIT ? cf->frames[fn->frame].parent : fn ? fn->frame : 0;
+        if (out_frame != 0) /* an Exit's value lives in its frame's parent */
             return tfc_status_set(c->st, TF_INVALID_ARGUMENT, "cannot fetch '%s:%d': it is inside loop frame '%s'",
                                   p->fetches[i].oper->name, p->fetches[i].index,
                                   cf->frames[cf->nodes[cf->fetch_node[i]].frame].name);

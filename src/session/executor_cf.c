@@ -285,11 +285,10 @@ static void propagate(cf_step *x, const item *it, TF_Tensor *const *out, bool de
     switch (n->kind) {
     case TFC_CF_NEXT_ITERATION: propagate_next(x, it, out, dead); return;
     case TFC_CF_ENTER: propagate_enter(x, it, out, dead); return;
-    case TFC_CF_EXIT: propagate_exit(x, it, out, dead); return;
-    default: break;
+    case TFC_CF_EXIT: propagate_exit(x, it, out, dead); break; /* its value may be fetched below */
+    default: deliver_all(x, it->f, it->iter, it->node, out, dead); break;
     }
-    deliver_all(x, it->f, it->iter, it->node, out, dead);
-    if (it->f == x->root)
+    if (it->f == x->root || (n->kind == TFC_CF_EXIT && it->f->parent == x->root))
         for (int i = 0; i < x->p->n_fetches; i++)
             if (x->cf->fetch_node[i] == it->node && !dead && out[x->cf->fetch_output[i]] && !x->fetched[i])
             {

@@ -1,0 +1,3 @@
+module tfc.example/gobinding
+
+go 1.19
