@@ -6,3 +6,4 @@ scripts/setup.sh
 cmake -S . -B build
 cmake --build build -j "$(nproc)"
 ./build/examples/hello/hello
+./build/examples/iris/iris train --out build/iris-model
