@@ -60,7 +60,7 @@ static int run_dir(const char *dir, int *count)
         names[n++] = strdup(e->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_names);
+    if (n) qsort(names, n, sizeof *names, cmp_names); /* qsort(NULL, 0) is UB */
     int bad = 0;
     for (size_t i = 0; i < n; i++) {
         char path[4096];
