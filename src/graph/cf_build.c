@@ -205,7 +205,8 @@ TF_Code tfc_graph_copy_into(TF_Graph *src, TF_Graph *dst, const char *prefix, co
     copy_ctx c = { dst, prefix, map_from, map_to, n_map, anchor, NULL, NULL, 0, 0 };
     tfc_graph_lock(src);
     int n = src->n_ops;
-    TF_Operation **ops = tfc_memdup(src->ops, ((size_t)n + 1) * sizeof *ops);
+    TF_Operation **ops = tfc_calloc((size_t)n + 1, sizeof *ops); /* the graph's array holds only n */
+    if (ops && n) memcpy(ops, src->ops, (size_t)n * sizeof *ops);
     tfc_graph_unlock(src);
     c.copies = tfc_calloc((size_t)n + 1, sizeof *c.copies);
     TF_Code rc = ops && c.copies ? TF_OK : oom(st);
