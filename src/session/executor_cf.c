@@ -449,6 +449,7 @@ static void process(cf_step *x, item it)
     int cap = 0;
     for (;;) {
         const tfc_plan_node *n = &x->p->nodes[it.node];
+        const int n_outputs = n->n_outputs; /* the plan may be freed once retire() ends the step */
         TF_Tensor *small[8] = { 0 }, **out = small;
         if (n->n_outputs > 8) out = tfc_calloc((size_t)n->n_outputs, sizeof *out);
         if (x->trace) x->trace->start_ns[it.node] = tfc_now_ns() - x->trace->step_start_ns;
@@ -464,7 +465,7 @@ static void process(cf_step *x, item it)
         it.f->iters[it.iter]->outstanding--;
         retire(x, it.f);
         pthread_mutex_unlock(&x->mu);
-        for (int o = 0; out && o < n->n_outputs; o++) TF_DeleteTensor(out[o]);
+        for (int o = 0; out && o < n_outputs; o++) TF_DeleteTensor(out[o]);
         if (out != small) tfc_free(out);
         for (int i = 1; i < n_new; i++) dispatch(x, batch[i]);
         if (!n_new) break;
