@@ -22,4 +22,22 @@ for model in mlp cnn; do
     awk -v f="$first" -v l="$last" 'BEGIN{exit !(l < 0.8 * f)}' || { echo "$model: loss did not fall"; exit 1; }
     grep -q "^epoch 1: test accuracy\|^epoch 1: test loss" $model.log
 done
+# --resume: one epoch, then a resumed second one, must end exactly where two epochs in one run end
+# (weights, Adam slots, epoch counter and shuffle order all come back); `mnist eval` in a fresh
+# process must then report the accuracy that training printed after epoch 2.
+small=("${data[@]}" --limit 640 --batch 32 --threads 2)
+"$mnist" train --model mlp "${small[@]}" --epochs 2 --out straight | tee straight.log
+"$mnist" train --model mlp "${small[@]}" --epochs 1 --out resumed >/dev/null
+"$mnist" train --model mlp "${small[@]}" --epochs 2 --out resumed --resume | tee resume.log
+grep -q "^resuming from resumed/.* after epoch 1$" resume.log || { echo "resume: did not restore epoch 1"; exit 1; }
+grep -q "^epoch 1:" resume.log && { echo "resume: ran epoch 1 again"; exit 1; }
+epoch2() { grep "^epoch 2: test" "$1" | sed 's/, [0-9]* samples.*//'; }
+echo "straight: $(epoch2 straight.log)"; echo "resumed:  $(epoch2 resume.log)"
+[ -n "$(epoch2 straight.log)" ] && [ "$(epoch2 straight.log)" = "$(epoch2 resume.log)" ] ||
+    { echo "resume: epoch 2 differs from the uninterrupted run"; exit 1; }
+trained=$(epoch2 resume.log | awk '{print $NF}')
+"$mnist" eval --out resumed "${data[@]}" --limit 640 --threads 2 | tee eval.log
+evaluated=$(awk '/^mnist eval: .* after 2 epoch/{print $NF}' eval.log)
+echo "accuracy after epoch 2: trained $trained, evaluated $evaluated"
+[ "$trained" = "$evaluated" ] || { echo "eval: accuracy differs from training's"; exit 1; }
 echo "example_mnist_smoke: ok"
