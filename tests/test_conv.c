@@ -100,6 +100,7 @@ static const shape_row rows[] = {
     {"Conv2D", {"[1,5,5,4]", "[3,3,2,6]"}, {}, "[1,3,3,6]"}, /* grouped */
     {"Conv2D", {"[1,5,5,4]", "[3,3,3,6]"}, {}, "!Conv2D 'op': input depth must be evenly divisible"},
     {"Conv2D", {"[1,5,5,4]", "[3,3,2,5]"}, {}, "!number of groups"},
+    {"Conv2D", {"[1,5,5,0]", "[3,3,2,6]"}, {}, "!input depth must be at least the filter depth"},
     {"Conv2D", {"[1,5,5]", "[3,3,5,6]"}, {}, "!rank 4"},
     {"Conv2D", {"[1,4,4,1]", "[6,1,1,1]"}, {}, "!Computed output size would be negative"},
     {"Conv2D", {"[1,4,4,1]", "[1,1,1,1]"}, {.strides = S(2, 1, 1, 1)}, "!strides in the batch"},
@@ -256,6 +257,9 @@ static void test_runtime_errors(void **state)
     expect_run_error("Conv2D", (TF_Tensor *[]){x, f3}, 2, &a, TF_INVALID_ARGUMENT, "evenly divisible");
     expect_run_error("Conv2D", (TF_Tensor *[]){x, f6}, 2, &a, TF_INVALID_ARGUMENT, "would be negative");
     expect_run_error("Conv2D", (TF_Tensor *[]){x, f0}, 2, &a, TF_INVALID_ARGUMENT, "zero elements");
+    TF_Tensor *x0 = tensor(TF_FLOAT, (const int64_t[]){1, 4, 4, 0}, 4); /* zero groups */
+    expect_run_error("Conv2D", (TF_Tensor *[]){x0, f3}, 2, &a, TF_INVALID_ARGUMENT, "at least the filter depth");
+    TF_DeleteTensor(x0);
     expect_run_error("Conv2D", (TF_Tensor *[]){x3, f3}, 2, &a, TF_INVALID_ARGUMENT, "4-dimensional");
     expect_run_error("Conv2D", (TF_Tensor *[]){huge, f3}, 2, &a, TF_INVALID_ARGUMENT, "too large");
     expect_run_error("DepthwiseConv2dNative", (TF_Tensor *[]){x, f3}, 2, &a, TF_INVALID_ARGUMENT,

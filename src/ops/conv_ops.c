@@ -155,6 +155,8 @@ static TF_Code conv_shape_common(tfc_shape_ctx *c, bool depthwise)
         if (cin >= 0 && fd > 0 && cin % fd != 0)
             return tfc_shape_fail(c, "input depth must be evenly divisible by filter depth: %lld vs %lld",
                                   (long long)cin, (long long)fd);
+        if (cin == 0 && fd > 0) /* no groups: the group check below would divide by zero */
+            return tfc_shape_fail(c, "input depth must be at least the filter depth: 0 vs %lld", (long long)fd);
         if (cin >= 0 && fd > 0 && m >= 0 && m % (cin / fd) != 0)
             return tfc_shape_fail(c,
                                   "output depth must be evenly divisible by number of groups: %lld vs %lld",

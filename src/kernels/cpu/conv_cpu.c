@@ -143,6 +143,11 @@ static bool conv_check_dims(tfc_kernel_ctx *k, const conv_state *s, bool depthwi
         return false;
     }
     if (!depthwise) {
+        if (g->c < g->cg) { /* zero groups: the group check below would divide by zero */
+            tfc_kernel_error(k, TF_INVALID_ARGUMENT, "input depth must be at least the filter depth: %lld vs %lld",
+                             (long long)g->c, (long long)g->cg);
+            return false;
+        }
         if (g->c % g->cg) {
             tfc_kernel_error(k, TF_INVALID_ARGUMENT,
                              "input depth must be evenly divisible by filter depth: "
