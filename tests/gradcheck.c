@@ -97,3 +97,26 @@ int gradcheck_run(const gradcheck_case *c, unsigned seed)
     TF_DeleteStatus(s);
     return failed;
 }
+
+const char *gradcheck_name(const char *base)
+{
+    static int uniq;
+    static char buf[64];
+    snprintf(buf, sizeof buf, "%s_%d", base, uniq++);
+    return buf;
+}
+
+TF_Output gradcheck_op1(TF_Graph *g, const char *type, TF_Output a, TF_Status *s)
+{
+    TF_OperationDescription *d = TF_NewOperation(g, type, gradcheck_name(type));
+    TF_AddInput(d, a);
+    return (TF_Output){ TF_FinishOperation(d, s), 0 };
+}
+
+TF_Output gradcheck_op2(TF_Graph *g, const char *type, TF_Output a, TF_Output b, TF_Status *s)
+{
+    TF_OperationDescription *d = TF_NewOperation(g, type, gradcheck_name(type));
+    TF_AddInput(d, a);
+    TF_AddInput(d, b);
+    return (TF_Output){ TF_FinishOperation(d, s), 0 };
+}

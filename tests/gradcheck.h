@@ -27,4 +27,10 @@ typedef struct gradcheck_case {
  * by `seed` for reproducible inputs. */
 int gradcheck_run(const gradcheck_case *c, unsigned seed);
 
+/* Graph-building helpers for the cases' build functions: a unique "<base>_<n>" name (static
+ * buffer, valid until the next call) and one- and two-input ops named after their type. */
+const char *gradcheck_name(const char *base);
+TF_Output gradcheck_op1(TF_Graph *g, const char *type, TF_Output a, TF_Status *s);
+TF_Output gradcheck_op2(TF_Graph *g, const char *type, TF_Output a, TF_Output b, TF_Status *s);
+
 #endif

@@ -13,35 +13,11 @@
 #include "gradcheck.h"
 #include "tfc/c_api.h"
 
-static int uniq;
-
-static const char *name(const char *base)
-{
-    static char buf[64];
-    snprintf(buf, sizeof buf, "%s_%d", base, uniq++);
-    return buf;
-}
-
-static TF_Output op1(TF_Graph *g, const char *type, TF_Output a, TF_Status *s)
-{
-    TF_OperationDescription *d = TF_NewOperation(g, type, name(type));
-    TF_AddInput(d, a);
-    return (TF_Output){ TF_FinishOperation(d, s), 0 };
-}
-
-static TF_Output op2(TF_Graph *g, const char *type, TF_Output a, TF_Output b, TF_Status *s)
-{
-    TF_OperationDescription *d = TF_NewOperation(g, type, name(type));
-    TF_AddInput(d, a);
-    TF_AddInput(d, b);
-    return (TF_Output){ TF_FinishOperation(d, s), 0 };
-}
-
 static TF_Output const_bool(TF_Graph *g, int v, TF_Status *s)
 {
     TF_Tensor *t = TF_AllocateTensor(TF_BOOL, NULL, 0, 1);
     *(unsigned char *)TF_TensorData(t) = (unsigned char)v;
-    TF_OperationDescription *d = TF_NewOperation(g, "Const", name("pred"));
+    TF_OperationDescription *d = TF_NewOperation(g, "Const", gradcheck_name("pred"));
     TF_SetAttrTensor(d, "value", t, s);
     TF_SetAttrType(d, "dtype", TF_BOOL);
     TF_DeleteTensor(t);
@@ -55,9 +31,9 @@ static TF_Output cond_of(TF_Graph *g, TF_Output pred, TF_Output *x, int ignore_x
     if (TF_GetCode(s) != TF_OK) return (TF_Output){ NULL, 0 };
     TF_Graph *t = c.true_graph, *f = c.false_graph;
     const TF_Output *ti = c.true_inputs, *fi = c.false_inputs;
-    c.true_outputs[0] = op2(t, "AddV2", op2(t, "Mul", ti[0], ti[1], s), op1(t, "Sin", ti[0], s), s);
-    c.false_outputs[0] = ignore_x1 ? op1(f, "Exp", fi[0], s) : op2(f, "RealDiv", fi[0], fi[1], s);
-    c.name = name("cond");
+    c.true_outputs[0] = gradcheck_op2(t, "AddV2", gradcheck_op2(t, "Mul", ti[0], ti[1], s), gradcheck_op1(t, "Sin", ti[0], s), s);
+    c.false_outputs[0] = ignore_x1 ? gradcheck_op1(f, "Exp", fi[0], s) : gradcheck_op2(f, "RealDiv", fi[0], fi[1], s);
+    c.name = gradcheck_name("cond");
     TF_Output y;
     if (TF_GetCode(s) != TF_OK) {
         TFC_AbortCond(&c);
@@ -76,7 +52,7 @@ static TF_Output used_outside(TF_Graph *g, TF_Output *x, TF_Status *s)
 {
     TF_Output c = cond_of(g, const_bool(g, 1, s), x, 0, s);
     if (TF_GetCode(s) != TF_OK) return c;
-    return op2(g, "AddV2", op2(g, "Mul", c, x[0], s), x[1], s);
+    return gradcheck_op2(g, "AddV2", gradcheck_op2(g, "Mul", c, x[0], s), x[1], s);
 }
 
 /* Two outputs: (x0 * x1, tanh(x1)) when pred, (x1 - x0, x0 * x0) otherwise; y = out0 * out1. */
@@ -86,15 +62,15 @@ static TF_Output two_outputs(TF_Graph *g, TF_Output *x, int pred, TF_Status *s)
     if (TF_GetCode(s) != TF_OK) return (TF_Output){ NULL, 0 };
     TF_Graph *t = c.true_graph, *f = c.false_graph;
     const TF_Output *ti = c.true_inputs, *fi = c.false_inputs;
-    c.true_outputs[0] = op2(t, "Mul", ti[0], ti[1], s);
-    c.true_outputs[1] = op1(t, "Tanh", ti[1], s);
-    c.false_outputs[0] = op2(f, "Sub", fi[1], fi[0], s);
-    c.false_outputs[1] = op2(f, "Mul", fi[0], fi[0], s);
-    c.name = name("cond2");
+    c.true_outputs[0] = gradcheck_op2(t, "Mul", ti[0], ti[1], s);
+    c.true_outputs[1] = gradcheck_op1(t, "Tanh", ti[1], s);
+    c.false_outputs[0] = gradcheck_op2(f, "Sub", fi[1], fi[0], s);
+    c.false_outputs[1] = gradcheck_op2(f, "Mul", fi[0], fi[0], s);
+    c.name = gradcheck_name("cond2");
     TF_Output y[2];
     TFC_FinishCond(&c, s, y);
     if (TF_GetCode(s) != TF_OK) return (TF_Output){ NULL, 0 };
-    return op2(g, "Mul", y[0], y[1], s);
+    return gradcheck_op2(g, "Mul", y[0], y[1], s);
 }
 
 static TF_Output two_outputs_true(TF_Graph *g, TF_Output *x, TF_Status *s) { return two_outputs(g, x, 1, s); }
@@ -106,20 +82,20 @@ static TF_Output data_pred(TF_Graph *g, TF_Output *x, TF_Status *s)
 {
     TF_Tensor *axes = TF_AllocateTensor(TF_INT32, (const int64_t[]){ 1 }, 1, 4);
     *(int32_t *)TF_TensorData(axes) = 0;
-    TF_OperationDescription *d = TF_NewOperation(g, "Const", name("axes"));
+    TF_OperationDescription *d = TF_NewOperation(g, "Const", gradcheck_name("axes"));
     TF_SetAttrTensor(d, "value", axes, s);
     TF_SetAttrType(d, "dtype", TF_INT32);
     TF_DeleteTensor(axes);
     TF_Output ax = { TF_FinishOperation(d, s), 0 };
-    TF_Output sum = op2(g, "Sum", x[0], ax, s);
+    TF_Output sum = gradcheck_op2(g, "Sum", x[0], ax, s);
     TF_Tensor *z = TF_AllocateTensor(TF_DOUBLE, NULL, 0, 8);
     *(double *)TF_TensorData(z) = 0;
-    d = TF_NewOperation(g, "Const", name("zero"));
+    d = TF_NewOperation(g, "Const", gradcheck_name("zero"));
     TF_SetAttrTensor(d, "value", z, s);
     TF_SetAttrType(d, "dtype", TF_DOUBLE);
     TF_DeleteTensor(z);
     TF_Output zero = { TF_FinishOperation(d, s), 0 };
-    return cond_of(g, op2(g, "Greater", sum, zero, s), x, 0, s);
+    return cond_of(g, gradcheck_op2(g, "Greater", sum, zero, s), x, 0, s);
 }
 
 #define VEC3 .nx = 2, .rank = { 1, 1 }, .dims = { { 3 }, { 3 } }

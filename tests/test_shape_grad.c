@@ -14,30 +14,6 @@
 #include "gradcheck.h"
 #include "tfc/c_api.h"
 
-static int uniq;
-
-static const char *name(const char *base)
-{
-    static char buf[64];
-    snprintf(buf, sizeof buf, "%s_%d", base, uniq++);
-    return buf;
-}
-
-static TF_Output op1(TF_Graph *g, const char *type, TF_Output a, TF_Status *s)
-{
-    TF_OperationDescription *d = TF_NewOperation(g, type, name(type));
-    TF_AddInput(d, a);
-    return (TF_Output){ TF_FinishOperation(d, s), 0 };
-}
-
-static TF_Output op2(TF_Graph *g, const char *type, TF_Output a, TF_Output b, TF_Status *s)
-{
-    TF_OperationDescription *d = TF_NewOperation(g, type, name(type));
-    TF_AddInput(d, a);
-    TF_AddInput(d, b);
-    return (TF_Output){ TF_FinishOperation(d, s), 0 };
-}
-
 /* A Const of dtype dt (INT32, INT64 or DOUBLE) from n int values; rank 0 when n < 0. */
 static TF_Output cnst(TF_Graph *g, TF_DataType dt, const int64_t *v, int n, TF_Status *s, int rank2_cols)
 {
@@ -50,7 +26,7 @@ static TF_Output cnst(TF_Graph *g, TF_DataType dt, const int64_t *v, int n, TF_S
         else if (dt == TF_INT64) ((int64_t *)TF_TensorData(t))[i] = v[i];
         else ((double *)TF_TensorData(t))[i] = (double)v[i];
     }
-    TF_OperationDescription *d = TF_NewOperation(g, "Const", name("c"));
+    TF_OperationDescription *d = TF_NewOperation(g, "Const", gradcheck_name("c"));
     TF_SetAttrTensor(d, "value", t, s);
     TF_SetAttrType(d, "dtype", dt);
     TF_DeleteTensor(t);
@@ -65,7 +41,7 @@ static TF_Output cnst(TF_Graph *g, TF_DataType dt, const int64_t *v, int n, TF_S
 
 static TF_Output reduce(TF_Graph *g, const char *type, TF_Output x, TF_Output axes, int keep, TF_Status *s)
 {
-    TF_OperationDescription *d = TF_NewOperation(g, type, name(type));
+    TF_OperationDescription *d = TF_NewOperation(g, type, gradcheck_name(type));
     TF_AddInput(d, x);
     TF_AddInput(d, axes);
     TF_SetAttrBool(d, "keep_dims", (unsigned char)keep);
@@ -75,7 +51,7 @@ static TF_Output reduce(TF_Graph *g, const char *type, TF_Output x, TF_Output ax
 /* Multiplies y by a fixed non-uniform weight (x * x) so that sum(y) weighs elements differently. */
 static TF_Output weigh(TF_Graph *g, TF_Output y, TF_Status *s)
 {
-    return op2(g, "Mul", y, op1(g, "Square", y, s), s);
+    return gradcheck_op2(g, "Mul", y, gradcheck_op1(g, "Square", y, s), s);
 }
 
 // ---- reductions ----
@@ -133,16 +109,16 @@ static TF_Output b_mean_scalar(TF_Graph *g, TF_Output *x, TF_Status *s)
 // ---- array ops ----
 static TF_Output b_transpose(TF_Graph *g, TF_Output *x, TF_Status *s)
 {
-    return weigh(g, op2(g, "Transpose", x[0], I32(2, 0, 1), s), s);
+    return weigh(g, gradcheck_op2(g, "Transpose", x[0], I32(2, 0, 1), s), s);
 }
 static TF_Output b_transpose64(TF_Graph *g, TF_Output *x, TF_Status *s)
 {
-    return weigh(g, op2(g, "Transpose", x[0], I64(1, 0), s), s);
+    return weigh(g, gradcheck_op2(g, "Transpose", x[0], I64(1, 0), s), s);
 }
 
 static TF_Output concat(TF_Graph *g, TF_Output *x, int n, TF_Output axis, TF_Status *s)
 {
-    TF_OperationDescription *d = TF_NewOperation(g, "ConcatV2", name("concat"));
+    TF_OperationDescription *d = TF_NewOperation(g, "ConcatV2", gradcheck_name("concat"));
     TF_AddInputList(d, x, n);
     TF_AddInput(d, axis);
     return weigh(g, (TF_Output){ TF_FinishOperation(d, s), 0 }, s);
@@ -159,7 +135,7 @@ static TF_Output b_concat0(TF_Graph *g, TF_Output *x, TF_Status *s)
 
 static TF_Output pack(TF_Graph *g, TF_Output *x, int n, int axis, TF_Status *s)
 {
-    TF_OperationDescription *d = TF_NewOperation(g, "Pack", name("pack"));
+    TF_OperationDescription *d = TF_NewOperation(g, "Pack", gradcheck_name("pack"));
     TF_AddInputList(d, x, n);
     TF_SetAttrInt(d, "axis", axis);
     return weigh(g, (TF_Output){ TF_FinishOperation(d, s), 0 }, s);
@@ -171,19 +147,19 @@ static TF_Output b_pack_neg(TF_Graph *g, TF_Output *x, TF_Status *s) { return pa
 /* Unpack into 3 and use outputs 0 and 2 only: output 1 gets a zero gradient. */
 static TF_Output unpack(TF_Graph *g, TF_Output x, int axis, TF_Status *s)
 {
-    TF_OperationDescription *d = TF_NewOperation(g, "Unpack", name("unpack"));
+    TF_OperationDescription *d = TF_NewOperation(g, "Unpack", gradcheck_name("unpack"));
     TF_AddInput(d, x);
     TF_SetAttrInt(d, "num", 3);
     TF_SetAttrInt(d, "axis", axis);
     TF_Operation *u = TF_FinishOperation(d, s);
-    return op2(g, "Mul", weigh(g, (TF_Output){ u, 0 }, s), (TF_Output){ u, 2 }, s);
+    return gradcheck_op2(g, "Mul", weigh(g, (TF_Output){ u, 0 }, s), (TF_Output){ u, 2 }, s);
 }
 static TF_Output b_unpack0(TF_Graph *g, TF_Output *x, TF_Status *s) { return unpack(g, x[0], 0, s); }
 static TF_Output b_unpack1(TF_Graph *g, TF_Output *x, TF_Status *s) { return unpack(g, x[0], 1, s); }
 
 static TF_Output slice(TF_Graph *g, TF_Output x, TF_Output b, TF_Output sz, TF_Status *s)
 {
-    TF_OperationDescription *d = TF_NewOperation(g, "Slice", name("slice"));
+    TF_OperationDescription *d = TF_NewOperation(g, "Slice", gradcheck_name("slice"));
     TF_AddInput(d, x);
     TF_AddInput(d, b);
     TF_AddInput(d, sz);
@@ -203,7 +179,7 @@ static TF_Output sslice(TF_Graph *g, TF_Output x, TF_Output b, TF_Output e, TF_O
 {
     static const char *const masks[] = { "begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask",
                                           "shrink_axis_mask" };
-    TF_OperationDescription *d = TF_NewOperation(g, "StridedSlice", name("sslice"));
+    TF_OperationDescription *d = TF_NewOperation(g, "StridedSlice", gradcheck_name("sslice"));
     TF_AddInput(d, x);
     TF_AddInput(d, b);
     TF_AddInput(d, e);
@@ -230,13 +206,13 @@ static TF_Output b_ss_ellipsis(TF_Graph *g, TF_Output *x, TF_Status *s)
 static TF_Output b_pad(TF_Graph *g, TF_Output *x, TF_Status *s)
 {
     TF_Output p = cnst(g, TF_INT32, (const int64_t[]){ 1, 0, 2, 1 }, 4, s, 2);
-    return weigh(g, op2(g, "Pad", x[0], p, s), s);
+    return weigh(g, gradcheck_op2(g, "Pad", x[0], p, s), s);
 }
 static TF_Output b_padv2(TF_Graph *g, TF_Output *x, TF_Status *s)
 {
     TF_Output p = cnst(g, TF_INT64, (const int64_t[]){ 0, 1, 1, 1, 2, 0 }, 6, s, 2);
     TF_Output c = cnst(g, TF_DOUBLE, (const int64_t[]){ 2 }, -1, s, 0);
-    TF_OperationDescription *d = TF_NewOperation(g, "PadV2", name("padv2"));
+    TF_OperationDescription *d = TF_NewOperation(g, "PadV2", gradcheck_name("padv2"));
     TF_AddInput(d, x[0]);
     TF_AddInput(d, p);
     TF_AddInput(d, c);
@@ -245,16 +221,16 @@ static TF_Output b_padv2(TF_Graph *g, TF_Output *x, TF_Status *s)
 
 static TF_Output b_tile(TF_Graph *g, TF_Output *x, TF_Status *s)
 {
-    return weigh(g, op2(g, "Tile", x[0], I32(2, 1), s), s);
+    return weigh(g, gradcheck_op2(g, "Tile", x[0], I32(2, 1), s), s);
 }
 static TF_Output b_tile3(TF_Graph *g, TF_Output *x, TF_Status *s)
 {
-    return weigh(g, op2(g, "Tile", x[0], I64(3, 2, 2), s), s);
+    return weigh(g, gradcheck_op2(g, "Tile", x[0], I64(3, 2, 2), s), s);
 }
 
 static TF_Output gather(TF_Graph *g, TF_Output p, TF_Output idx, TF_Status *s)
 {
-    TF_OperationDescription *d = TF_NewOperation(g, "GatherV2", name("gather"));
+    TF_OperationDescription *d = TF_NewOperation(g, "GatherV2", gradcheck_name("gather"));
     TF_AddInput(d, p);
     TF_AddInput(d, idx);
     TF_AddInput(d, SCALAR(0));
@@ -275,16 +251,16 @@ static TF_Output b_gather_scalar(TF_Graph *g, TF_Output *x, TF_Status *s)
 
 static TF_Output b_bcast(TF_Graph *g, TF_Output *x, TF_Status *s)
 {
-    return weigh(g, op2(g, "BroadcastTo", x[0], I32(2, 3, 4), s), s);
+    return weigh(g, gradcheck_op2(g, "BroadcastTo", x[0], I32(2, 3, 4), s), s);
 }
 static TF_Output b_bcast1(TF_Graph *g, TF_Output *x, TF_Status *s)
 {
-    return weigh(g, op2(g, "BroadcastTo", x[0], I64(3, 4), s), s);
+    return weigh(g, gradcheck_op2(g, "BroadcastTo", x[0], I64(3, 4), s), s);
 }
 
 static TF_Output bmm(TF_Graph *g, TF_Output *x, int ax, int ay, TF_Status *s)
 {
-    TF_OperationDescription *d = TF_NewOperation(g, "BatchMatMulV2", name("bmm"));
+    TF_OperationDescription *d = TF_NewOperation(g, "BatchMatMulV2", gradcheck_name("bmm"));
     TF_AddInput(d, x[0]);
     TF_AddInput(d, x[1]);
     TF_SetAttrBool(d, "adj_x", (unsigned char)ax);
@@ -299,13 +275,13 @@ static TF_Output b_bmm11(TF_Graph *g, TF_Output *x, TF_Status *s) { return bmm(g
 /* Mean of a Transpose of a Concat of a Tile: several gradients chained. */
 static TF_Output b_chain(TF_Graph *g, TF_Output *x, TF_Status *s)
 {
-    TF_Output t = op2(g, "Tile", x[0], I32(1, 2), s);
+    TF_Output t = gradcheck_op2(g, "Tile", x[0], I32(1, 2), s);
     TF_Output parts[2] = { t, x[1] };
-    TF_OperationDescription *d = TF_NewOperation(g, "ConcatV2", name("concat"));
+    TF_OperationDescription *d = TF_NewOperation(g, "ConcatV2", gradcheck_name("concat"));
     TF_AddInputList(d, parts, 2);
     TF_AddInput(d, SCALAR(0));
     TF_Output c = { TF_FinishOperation(d, s), 0 };
-    TF_Output tr = op2(g, "Transpose", weigh(g, c, s), I32(1, 0), s);
+    TF_Output tr = gradcheck_op2(g, "Transpose", weigh(g, c, s), I32(1, 0), s);
     return weigh(g, reduce(g, "Mean", tr, I32(0), 0, s), s);
 }
 
@@ -365,7 +341,7 @@ static void test_finite_differences(void **state)
 
 static TF_Output placeholder(TF_Graph *g, TF_Status *s)
 {
-    TF_OperationDescription *d = TF_NewOperation(g, "Placeholder", name("x"));
+    TF_OperationDescription *d = TF_NewOperation(g, "Placeholder", gradcheck_name("x"));
     TF_SetAttrType(d, "dtype", TF_DOUBLE);
     return (TF_Output){ TF_FinishOperation(d, s), 0 };
 }
@@ -413,8 +389,8 @@ static void test_stop_gradient(void **state)
     (void)state;
     TF_Status *s = TF_NewStatus();
     TF_Graph *g = TF_NewGraph();
-    TF_Output x = placeholder(g, s), stop = op1(g, "StopGradient", x, s), dx;
-    TF_Output y = op2(g, "AddV2", stop, op1(g, "Square", x, s), s);
+    TF_Output x = placeholder(g, s), stop = gradcheck_op1(g, "StopGradient", x, s), dx;
+    TF_Output y = gradcheck_op2(g, "AddV2", stop, gradcheck_op1(g, "Square", x, s), s);
     TF_AddGradients(g, &y, 1, &x, 1, NULL, s, &dx);
     assert_int_equal(TF_GetCode(s), TF_OK);
     double out[2];
@@ -442,7 +418,7 @@ static void test_prevent_gradient_and_unsupported(void **state)
     assert_int_equal(TF_GetCode(s), TF_INVALID_ARGUMENT);
     assert_string_equal(TF_Message(s), "Gradient explicitly disabled. Reason: no");
     /* GatherV2 with batch_dims 1: unimplemented */
-    TF_Output m = op2(g, "Reshape", x, I32(2, -1), s);
+    TF_Output m = gradcheck_op2(g, "Reshape", x, I32(2, -1), s);
     d = TF_NewOperation(g, "GatherV2", "gather_batch1");
     TF_AddInput(d, m);
     TF_AddInput(d, I32(0, 1));
