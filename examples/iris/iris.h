@@ -28,8 +28,6 @@ int iris_predict(const iris_options *o, const float *x, int n);
 
 /* A session with one inter-op and one intra-op thread: the model is tiny, and one thread makes
  * every run bit-for-bit repeatable. */
-TF_Session *iris_session(TF_Graph *g, TF_Status *status);
-void iris_close_session(TF_Session *s);
 /* Prints one "predict" line per example: the class, its probability and all three. */
 int iris_print_predictions(TF_Session *s, const iris_model *m, const float *x, int n, TF_Status *status);
 /* Prints "iris: <what>: <message>" to stderr when status is not OK; returns 1 then, else 0. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "iris.h"
+#include "model_files.h"
 
 const float iris_classic_examples[3][IRIS_FEATURES] = {
     { 5.1f, 3.3f, 1.7f, 0.5f },
@@ -18,25 +19,6 @@ int iris_check(TF_Status *status, const char *what)
     if (TF_GetCode(status) == TF_OK) return 0;
     fprintf(stderr, "iris: %s: %s\n", what, TF_Message(status));
     return 1;
-}
-
-TF_Session *iris_session(TF_Graph *g, TF_Status *status)
-{
-    TF_SessionOptions *opts = TF_NewSessionOptions();
-    TFC_SessionOptionsSetInterOpThreads(opts, 1);
-    TFC_SessionOptionsSetIntraOpThreads(opts, 1);
-    TF_Session *s = TF_NewSession(g, opts, status);
-    TF_DeleteSessionOptions(opts);
-    return s;
-}
-
-void iris_close_session(TF_Session *s)
-{
-    if (!s) return;
-    TF_Status *status = TF_NewStatus();
-    TF_CloseSession(s, status);
-    TF_DeleteSession(s, status);
-    TF_DeleteStatus(status);
 }
 
 static void no_free(void *data, size_t len, void *arg) { (void)data, (void)len, (void)arg; }
@@ -83,57 +65,21 @@ done:
     return rc;
 }
 
-/* The whole of path as a TF_Buffer, or NULL (with a message). */
-static TF_Buffer *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        perror(path);
-        return NULL;
-    }
-    char *data = NULL;
-    size_t len = 0, cap = 0, got;
-    do {
-        if (len == cap) {
-            char *grown = realloc(data, cap = cap ? 2 * cap : 65536);
-            if (!grown) break;
-            data = grown;
-        }
-        got = fread(data + len, 1, cap - len, f);
-        len += got;
-    } while (got > 0);
-    int bad = ferror(f) || len == cap;
-    fclose(f);
-    TF_Buffer *buf = bad ? NULL : TF_NewBufferFromString(data, len);
-    if (bad) fprintf(stderr, "iris: cannot read %s\n", path);
-    free(data);
-    return buf;
-}
-
 /* Imports dir/graph.pb into m->graph, opens a session, creates the variables and restores them. */
 static TF_Session *load(const char *dir, iris_model *m, TF_Status *status)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, IRIS_GRAPH_FILE);
-    TF_Buffer *def = read_file(path);
-    if (!def) return NULL;
-    TF_ImportGraphDefOptions *io = TF_NewImportGraphDefOptions();
-    TF_GraphImportGraphDef(m->graph, def, io, status);
-    TF_DeleteImportGraphDefOptions(io);
-    TF_DeleteBuffer(def);
-    if (iris_check(status, path)) return NULL;
-    if (iris_find(m, status)) {
+    if (ex_import_graph(m->graph, path, status) || iris_find(m, status)) {
         iris_check(status, path);
         return NULL;
     }
-    TF_Session *s = iris_session(m->graph, status);
+    TF_Session *s = ex_session(m->graph, 1, status);
     if (iris_check(status, "TF_NewSession")) return NULL;
-    /* Variables exist once a step has run their initialiser; the restore then overwrites them. */
-    TF_SessionRun(s, NULL, NULL, NULL, 0, NULL, NULL, 0, (const TF_Operation *const *)&m->init, 1, NULL, status);
     snprintf(path, sizeof path, "%s/%s", dir, IRIS_CKPT_PREFIX);
-    if (!iris_check(status, "init")) TFC_RestoreVariables(s, path, status);
-    if (iris_check(status, path)) {
-        iris_close_session(s);
+    if (ex_init_and_restore(s, m->init, path, status)) {
+        iris_check(status, path);
+        ex_close_session(s);
         return NULL;
     }
     return s;
@@ -145,7 +91,7 @@ int iris_predict(const iris_options *o, const float *x, int n)
     iris_model m = { .graph = TF_NewGraph() };
     TF_Session *s = load(o->model_dir, &m, status);
     int rc = s ? iris_print_predictions(s, &m, x, n, status) : 1;
-    iris_close_session(s);
+    ex_close_session(s);
     TF_DeleteGraph(m.graph);
     TF_DeleteStatus(status);
     return rc;

@@ -1,11 +1,10 @@
 /* train: `iris train` — read the CSV splits, train the model with shuffled mini-batches, report
  * the test accuracy, print the classic predictions and save the checkpoint and the GraphDef. */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "iris.h"
+#include "model_files.h"
 
 typedef struct split {
     TF_Tensor *x, *y;
@@ -102,33 +101,19 @@ static int fit(TF_Session *s, const iris_model *m, const split *train, const iri
     return rc;
 }
 
-static int write_file(const char *path, const void *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    int bad = !f || fwrite(data, 1, len, f) != len;
-    if (f && fclose(f)) bad = 1;
-    if (bad) perror(path);
-    return bad;
-}
-
 /* dir/model.ckpt.* (every variable, Adam's slots too) and dir/graph.pb. */
 static int save(TF_Session *s, TF_Graph *g, const char *dir, TF_Status *status)
 {
     char path[4096];
-    if (mkdir(dir, 0777) && errno != EEXIST) {
-        perror(dir);
+    if (ex_save_graph(g, dir, IRIS_GRAPH_FILE, status)) {
+        iris_check(status, "saving the GraphDef");
         return 1;
     }
     snprintf(path, sizeof path, "%s/%s", dir, IRIS_CKPT_PREFIX);
     TFC_SaveVariables(s, path, status);
     if (iris_check(status, path)) return 1;
-    TF_Buffer *def = TF_NewBuffer();
-    TF_GraphToGraphDef(g, def, status);
-    snprintf(path, sizeof path, "%s/%s", dir, IRIS_GRAPH_FILE);
-    int rc = iris_check(status, "TF_GraphToGraphDef") || write_file(path, def->data, def->length);
-    TF_DeleteBuffer(def);
-    if (!rc) printf("saved the checkpoint %s/%s and the GraphDef %s\n", dir, IRIS_CKPT_PREFIX, path);
-    return rc;
+    printf("saved the checkpoint %s/%s and the GraphDef %s/%s\n", dir, IRIS_CKPT_PREFIX, dir, IRIS_GRAPH_FILE);
+    return 0;
 }
 
 /* Builds, initialises, trains and evaluates; *test_acc gets the test accuracy. */
@@ -144,7 +129,7 @@ static int train_and_test(const iris_options *o, iris_model *m, split *train, sp
     printf("iris: %lld training and %lld test examples, classes %s, %s, %s\n", (long long)TF_Dim(train->x, 0),
            (long long)TF_Dim(test->x, 0), names[0], names[1], names[2]);
     if (iris_build(m, names, o->seed, o->learning_rate, status)) return iris_check(status, "building the model");
-    TF_Session *s = *sp = iris_session(m->graph, status);
+    TF_Session *s = *sp = ex_session(m->graph, 1, status);
     if (iris_check(status, "TF_NewSession") || run_targets(s, m->init, status) ||
         run_targets(s, m->init_slots, status) || fit(s, m, train, o, status))
         return 1;
@@ -171,7 +156,7 @@ int iris_train(const iris_options *o)
         fprintf(stderr, "iris: test accuracy %.4f is below %.2f\n", acc, IRIS_MIN_ACCURACY);
         rc = 2;
     }
-    iris_close_session(s);
+    ex_close_session(s);
     TF_DeleteTensor(train.x);
     TF_DeleteTensor(train.y);
     TF_DeleteTensor(test.x);

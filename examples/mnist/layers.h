@@ -1,4 +1,4 @@
-/* layers: the convolutional network's layers, on top of ../iris/graph.h. */
+/* layers: the convolutional network's layers, on top of ../common/graph.h. */
 #ifndef MNIST_LAYERS_H_
 #define MNIST_LAYERS_H_
 #include "graph.h"

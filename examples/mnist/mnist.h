@@ -51,8 +51,6 @@ int mnist_build(mnist_model *m, const mnist_options *o, TF_Status *status);
 /* Finds the ops of an imported model (no train step). 0, or 1 with status set. */
 int mnist_find(mnist_model *m, TF_Status *status);
 
-TF_Session *mnist_session(TF_Graph *g, int threads, TF_Status *status);
-void mnist_close_session(TF_Session *s);
 int mnist_check(TF_Status *status, const char *what);
 /* Test-set loss and accuracy, in batches of 1000. 0 or 1. */
 int mnist_evaluate(TF_Session *s, const mnist_model *m, const mnist_split *test, double *loss, double *acc,

@@ -1,5 +1,4 @@
-/* session: sessions, error reporting, file helpers and test-set evaluation shared by
- * `mnist train` and `mnist eval`. */
+/* session: error reporting and test-set evaluation shared by `mnist train` and `mnist eval`. */
 #include <stdio.h>
 #include <string.h>
 
@@ -10,25 +9,6 @@ int mnist_check(TF_Status *status, const char *what)
     if (TF_GetCode(status) == TF_OK) return 0;
     fprintf(stderr, "mnist: %s: %s\n", what, TF_Message(status));
     return 1;
-}
-
-TF_Session *mnist_session(TF_Graph *g, int threads, TF_Status *status)
-{
-    TF_SessionOptions *opts = TF_NewSessionOptions();
-    TFC_SessionOptionsSetIntraOpThreads(opts, threads);
-    TFC_SessionOptionsSetInterOpThreads(opts, threads);
-    TF_Session *s = TF_NewSession(g, opts, status);
-    TF_DeleteSessionOptions(opts);
-    return s;
-}
-
-void mnist_close_session(TF_Session *s)
-{
-    if (!s) return;
-    TF_Status *status = TF_NewStatus();
-    TF_CloseSession(s, status);
-    TF_DeleteSession(s, status);
-    TF_DeleteStatus(status);
 }
 
 static void no_free(void *data, size_t len, void *arg) { (void)data, (void)len, (void)arg; }

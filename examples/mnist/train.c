@@ -1,11 +1,10 @@
 /* train: `mnist train` — shuffled mini-batch training with a progress bar, test accuracy after
  * every epoch, a checkpoint per epoch (with the epoch counter, so --resume goes on from it) and
  * the GraphDef for `mnist eval`. */
-#include <errno.h>
 #include <stdio.h>
-#include <sys/stat.h>
 
 #include "mnist.h"
+#include "model_files.h"
 #include "progress.h"
 
 static int run_target(TF_Session *s, TF_Operation *op, TF_Status *status)
@@ -50,25 +49,6 @@ static int save_checkpoint(TF_Session *s, const mnist_model *m, const char *dir,
     snprintf(path, sizeof path, "%s/%s", dir, MNIST_CKPT_PREFIX);
     TFC_SaveVariables(s, path, status);
     return mnist_check(status, path);
-}
-
-static int save_graph(TF_Graph *g, const char *dir, TF_Status *status)
-{
-    char path[4096];
-    if (mkdir(dir, 0777) && errno != EEXIST) {
-        perror(dir);
-        return 1;
-    }
-    snprintf(path, sizeof path, "%s/%s", dir, MNIST_GRAPH_FILE);
-    TF_Buffer *def = TF_NewBuffer();
-    TF_GraphToGraphDef(g, def, status);
-    int rc = mnist_check(status, "TF_GraphToGraphDef");
-    FILE *f = rc ? NULL : fopen(path, "wb");
-    if (!rc && (!f || fwrite(def->data, 1, def->length, f) != def->length)) rc = 1;
-    if (f && fclose(f)) rc = 1;
-    if (rc && TF_GetCode(status) == TF_OK) perror(path);
-    TF_DeleteBuffer(def);
-    return rc;
 }
 
 /* Restores dir/model.ckpt into the (initialised) session; *epochs gets the epochs it had done. */
@@ -156,10 +136,13 @@ int mnist_train(const mnist_options *o)
                (long long)TF_Dim(test.images, 0), o->data_dir, o->batch, o->learning_rate, o->threads);
         rc = mnist_build(&m, o, status) ? mnist_check(status, "building the model") : 0;
     }
-    if (!rc) rc = save_graph(m.graph, o->model_dir, status);
-    if (!rc) s = mnist_session(m.graph, o->threads, status);
+    if (!rc && ex_save_graph(m.graph, o->model_dir, MNIST_GRAPH_FILE, status)) {
+        mnist_check(status, "saving the GraphDef");
+        rc = 1;
+    }
+    if (!rc) s = ex_session(m.graph, o->threads, status);
     if (!rc) rc = mnist_check(status, "TF_NewSession") || fit(s, &m, &train, &test, o, status);
-    mnist_close_session(s);
+    ex_close_session(s);
     mnist_free_split(&train);
     mnist_free_split(&test);
     TF_DeleteGraph(m.graph);
