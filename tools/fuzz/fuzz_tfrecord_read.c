@@ -4,9 +4,9 @@
  * and payloads. The (possibly fixed) bytes are then read as a plain file, as a zlib stream and as a
  * gzip stream (reaching inflate's error paths), and once more deflated by us into zlib and gzip
  * files (so the framing checks run behind inflation too). */
-#include <zlib.h>
 
 #include "core/crc32c.h"
+#include "fuzz_deflate.h"
 #include "fuzz_util.h"
 #include "tfc/data.h"
 
@@ -58,32 +58,10 @@ static void read_all(const char *path, TFC_Compression c)
     TF_DeleteStatus(st);
 }
 
-/* data compressed into a new malloc'd buffer: windowBits 15 (zlib) or 31 (gzip). */
-static uint8_t *deflate_bytes(const uint8_t *data, size_t size, int window_bits, size_t *out_len)
-{
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    if (deflateInit2(&z, 1, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY) != Z_OK) return NULL;
-    size_t cap = deflateBound(&z, size);
-    uint8_t *out = malloc(cap ? cap : 1);
-    z.next_in = (uint8_t *)data;
-    z.avail_in = (uInt)size;
-    z.next_out = out;
-    z.avail_out = (uInt)cap;
-    int rc = out ? deflate(&z, Z_FINISH) : Z_MEM_ERROR;
-    *out_len = z.total_out;
-    deflateEnd(&z);
-    if (rc != Z_STREAM_END) {
-        free(out);
-        return NULL;
-    }
-    return out;
-}
-
 static void read_deflated(const char *path, const uint8_t *p, size_t n, int window_bits, TFC_Compression c)
 {
     size_t zn = 0;
-    uint8_t *z = deflate_bytes(p, n, window_bits, &zn);
+    uint8_t *z = fuzz_deflate(p, n, window_bits, &zn);
     if (!z) return;
     fuzz_write(path, z, zn);
     free(z);
@@ -104,8 +82,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     read_all(path, TFC_COMPRESSION_NONE);
     read_all(path, TFC_COMPRESSION_ZLIB);
     read_all(path, TFC_COMPRESSION_GZIP);
-    read_deflated(path, p, n, 15, TFC_COMPRESSION_ZLIB);
-    read_deflated(path, p, n, 15 + 16, TFC_COMPRESSION_GZIP);
+    read_deflated(path, p, n, FUZZ_ZLIB, TFC_COMPRESSION_ZLIB);
+    read_deflated(path, p, n, FUZZ_GZIP, TFC_COMPRESSION_GZIP);
     unlink(path);
     free(p);
     return 0;
