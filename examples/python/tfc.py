@@ -272,7 +272,17 @@ def _prepare_list_attr(bname, vals, kind, owned):
     raise TypeError("tfc: unsupported attr type list(%s)" % kind)
 
 
-class Graph:
+class _Closing:
+    """`with X() as x:` closes x at the end of the block (Graph, Session)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class Graph(_Closing):
     """A TF_Graph with an op builder. Ops are added with op(); placeholder(), constant(),
     variable(), gradients() and train_step() build the common pieces."""
 
@@ -295,12 +305,6 @@ class Graph:
             self._ptr = None
 
     __del__ = close
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     def _attr_types(self, op_type):
         if op_type not in self._opdefs:
@@ -493,7 +497,7 @@ class Variable:
 # ---------------------------------------------------------------------------------------------
 
 
-class Session:
+class Session(_Closing):
     """A TF_Session on a graph. Use as a context manager or call close()."""
 
     def __init__(self, graph, intra_op_threads=0, inter_op_threads=0, config=None, target=None):
@@ -525,12 +529,6 @@ class Session:
             self._ptr = None
 
     __del__ = close
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     def _output(self, x):
         if isinstance(x, str):
