@@ -72,8 +72,7 @@ static void test_while_fed_count(void **state)
 }
 
 /* total = sum over i < 4 of (sum over j < i of j): an inner loop in the outer body. */
-/* KNOWN BROKEN (hangs: the inner loop frame never completes); not in the list below until fixed. */
-__attribute__((unused)) static void test_nested_while(void **state)
+static void test_nested_while(void **state)
 {
     (void)state;
     TF_Graph *g = TF_NewGraph();
@@ -224,6 +223,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_while_fed_count),
+        cmocka_unit_test(test_nested_while),
         cmocka_unit_test(test_while_errors_leave_graph_unchanged),
         cmocka_unit_test(test_cond_untaken_branch_does_not_run),
         cmocka_unit_test(test_merge_value_index),

@@ -122,6 +122,7 @@ static void free_iter(const cf_step *x, cf_iter *it)
 
 static void deliver(cf_step *x, cf_frame *f, int iter, const tfc_cf_edge *e, TF_Tensor *value, bool dead);
 static void deliver_all(cf_step *x, cf_frame *f, int iter, int k, TF_Tensor *const *out, bool dead);
+static void retire(cf_step *x, cf_frame *f);
 
 /* Starts iteration f->n_iters and hands it the frame's constants. */
 static cf_iter *start_iter(cf_step *x, cf_frame *f)
@@ -264,6 +265,11 @@ static void propagate_enter(cf_step *x, const item *it, TF_Tensor *const *out, b
         deliver_all(x, child, 0, it->node, out, dead);
     }
     child->pending_enters--;
+    /* The child may have nothing to run: a dead Enter (an inner loop in the untaken last pass of
+     * its outer loop) reaches a Merge that still waits for its NextIteration. Nothing would ever
+     * retire the child then, and its parent iteration would wait for it forever. The Enter's own
+     * parent iteration is still outstanding here, so this cannot end the parent. */
+    retire(x, child);
 }
 
 static void propagate_exit(cf_step *x, const item *it, TF_Tensor *const *out, bool dead)
