@@ -97,10 +97,25 @@ TF_Code tfc_gd_pick_names(tfc_gd_import *im, TF_Status *st)
     return rc;
 }
 
+static TF_Code input_output(tfc_gd_import *im, int i, int k, TF_Output *out, TF_Status *st);
+
+/* A back edge's NextIteration may not exist yet: another data input of the Merge (the loop's
+ * Enter) stands in until tfc_gd_link_back_edges. */
+static TF_Code stand_in(tfc_gd_import *im, int i, TF_Output *out, TF_Status *st)
+{
+    for (int k = 0; k < im->n_data[i]; k++)
+        if (!im->inputs[i][k].back) return input_output(im, i, k, out, st);
+    return tfc_status_set(st, TF_INVALID_ARGUMENT,
+                          "Node '%s' (%s): every data input comes from a NextIteration, so it can never "
+                          "run (a while loop's Merge also takes the loop's Enter)",
+                          im->gd->node[i]->name, im->gd->node[i]->op);
+}
+
 /* The TF_Output of data input k of node i (already built: the nodes go in topological order). */
 static TF_Code input_output(tfc_gd_import *im, int i, int k, TF_Output *out, TF_Status *st)
 {
     const tfc_gd_input *in = &im->inputs[i][k];
+    if (in->back) return stand_in(im, i, out, st);
     if (in->node < 0) {
         *out = in->mapped;
         return TF_OK;
@@ -243,4 +258,36 @@ TF_Code tfc_gd_build_node(tfc_gd_import *im, int i, TF_Status *st)
     tfc_status_clear(&local);
     im->ops[i] = TF_FinishOperation(d, st);
     return im->ops[i] ? TF_OK : TF_GetCode(st);
+}
+
+/* The back edge of data input k of node i: its NextIteration, checked like any other input. */
+static TF_Code back_edge(tfc_gd_import *im, int i, int k, tfc_relink *r, TF_Status *st)
+{
+    const tfc_gd_input *in = &im->inputs[i][k];
+    TF_Operation *src = im->ops[in->node];
+    if (in->index >= src->n_outputs)
+        return tfc_status_set(st, TF_INVALID_ARGUMENT,
+                              "Node '%s': input '%s' refers to output %d of '%s', which has %d outputs",
+                              im->gd->node[i]->name, im->gd->node[i]->input[k], in->index, src->name,
+                              src->n_outputs);
+    *r = (tfc_relink){ im->ops[i], k, { src, in->index } }; /* a Merge's inputs are one list: k is flat */
+    return TF_OK;
+}
+
+TF_Code tfc_gd_link_back_edges(tfc_gd_import *im, TF_Status *st)
+{
+    int n = 0;
+    for (int i = 0; i < im->n; i++)
+        for (int k = 0; k < im->n_data[i]; k++) n += im->inputs[i][k].back;
+    if (!n) return TF_OK;
+    tfc_relink *r = tfc_calloc((size_t)n, sizeof *r);
+    if (!r) return oom(st);
+    TF_Code rc = TF_OK;
+    int at = 0;
+    for (int i = 0; !rc && i < im->n; i++)
+        for (int k = 0; !rc && k < im->n_data[i]; k++)
+            if (im->inputs[i][k].back) rc = back_edge(im, i, k, &r[at++], st);
+    if (!rc) rc = tfc_graph_relink_inputs(im->graph, r, n, st); /* all or nothing; checks dtypes */
+    tfc_free(r);
+    return rc;
 }

@@ -1,5 +1,7 @@
 /* graphdef_import: TF_GraphImportGraphDef*: parse, resolve every NodeDef input (input mappings,
- * control remaps, names within the GraphDef), sort the nodes topologically (a cycle is an error),
+ * control remaps, names within the GraphDef), sort the nodes topologically (a cycle is an error,
+ * except through a while loop's NextIteration -> Merge back edges, which TensorFlow's importer
+ * also leaves out of the order),
  * choose final names (prefix, uniquify), then build each node through TF_FinishOperation
  * (graphdef_build.c). Any failure removes every op the import added: the graph is unchanged. */
 #include <stdio.h>
@@ -74,9 +76,17 @@ static TF_Code resolve_one(tfc_gd_import *im, int node, const char *s, tfc_gd_in
     return TF_OK;
 }
 
+static bool op_is(const Tensorflow__NodeDef *nd, const char *type)
+{
+    const char *t = nd->op;
+    if (!strncmp(t, "Ref", 3)) t += 3;
+    return !strcmp(t, type);
+}
+
 static TF_Code resolve_node(tfc_gd_import *im, int i, TF_Status *st)
 {
     const Tensorflow__NodeDef *nd = im->gd->node[i];
+    bool merge = op_is(nd, "Merge");
     im->inputs[i] = tfc_calloc(nd->n_input + 1, sizeof(tfc_gd_input));
     if (!im->inputs[i]) return oom(st);
     for (size_t k = 0; k < nd->n_input; k++) {
@@ -89,6 +99,7 @@ static TF_Code resolve_node(tfc_gd_import *im, int i, TF_Status *st)
                                   nd->name);
         im->n_inputs[i]++;
         if (!in->control) im->n_data[i]++;
+        in->back = merge && !in->control && in->node >= 0 && op_is(im->gd->node[in->node], "NextIteration");
     }
     return TF_OK;
 }
@@ -118,7 +129,7 @@ static int on_cycle(const tfc_gd_import *im, const int *pending)
         int next = -1;
         for (int k = 0; next < 0 && k < im->n_inputs[u]; k++) {
             int src = im->inputs[u][k].node;
-            if (src >= 0 && pending[src]) next = src;
+            if (src >= 0 && !im->inputs[u][k].back && pending[src]) next = src;
         }
         if (next < 0) break;
         u = next;
@@ -126,7 +137,8 @@ static int on_cycle(const tfc_gd_import *im, const int *pending)
     return u < im->n ? u : 0;
 }
 
-/* Kahn's algorithm over the edges inside the GraphDef; nodes left over lie on a cycle. */
+/* Kahn's algorithm over the edges inside the GraphDef but the back edges; nodes left over lie on a
+ * cycle. */
 static TF_Code topo_sort(tfc_gd_import *im, TF_Status *st)
 {
     int n = im->n, head = 0, tail = 0, rc = TF_OK;
@@ -137,14 +149,15 @@ static TF_Code topo_sort(tfc_gd_import *im, TF_Status *st)
     if (!pending || !n_out || !start) goto fail_oom;
     for (int i = 0; i < n; i++)
         for (int k = 0; k < im->n_inputs[i]; k++)
-            if (im->inputs[i][k].node >= 0) pending[i]++, n_out[im->inputs[i][k].node]++, edges++;
+            if (im->inputs[i][k].node >= 0 && !im->inputs[i][k].back)
+                pending[i]++, n_out[im->inputs[i][k].node]++, edges++;
     adj = tfc_calloc((size_t)edges + 1, sizeof(int));
     if (!adj) goto fail_oom;
     for (int i = 0; i < n; i++) start[i + 1] = start[i] + n_out[i], n_out[i] = 0;
     for (int i = 0; i < n; i++)
         for (int k = 0; k < im->n_inputs[i]; k++) {
             int src = im->inputs[i][k].node;
-            if (src >= 0) adj[start[src] + n_out[src]++] = i;
+            if (src >= 0 && !im->inputs[i][k].back) adj[start[src] + n_out[src]++] = i;
         }
     for (int i = 0; i < n; i++)
         if (!pending[i]) im->order[tail++] = i;

@@ -4,6 +4,7 @@
 #define TFC_IO_GRAPHDEF_IMPORT_H_
 #include <stdbool.h>
 #include "core/strmap.h"
+#include "graph/cf_build.h"
 #include "tfc/c_api.h"
 #include "graph.pb-c.h"
 
@@ -47,6 +48,7 @@ struct TF_ImportGraphDefResults {
 /* One resolved NodeDef input. */
 typedef struct tfc_gd_input {
     bool control;
+    bool back; /* a while loop's back edge: a Merge's data input from a NextIteration */
     int node; /* GraphDef node index, or -1 when mapped */
     int index; /* output index (data inputs) */
     TF_Output mapped; /* mapped.oper set when an input mapping applies */
@@ -61,16 +63,19 @@ typedef struct tfc_gd_import {
     tfc_strmap *index; /* GraphDef name -> node index + 1 */
     tfc_gd_input **inputs; /* per node */
     int *n_inputs, *n_data;
-    int *order; /* topological order */
+    int *order; /* topological order, back edges left out */
     bool *map_used; /* per opts->maps entry */
     char *prefix; /* effective prefix ("" when none), owned */
     char **names; /* final op names, owned */
     TF_Operation **ops; /* created ops, per node */
 } tfc_gd_import;
 
-/* Resolves inputs, sorts, picks names (graphdef_import.c) and builds ops (graphdef_build.c). */
+/* Resolves inputs, sorts, picks names (graphdef_import.c) and builds ops (graphdef_build.c). A
+ * Merge is built with a stand-in (one of its other data inputs) for each back edge;
+ * tfc_gd_link_back_edges points those inputs at their NextIteration once every op exists. */
 TF_Code tfc_gd_resolve(tfc_gd_import *im, TF_Status *st);
 TF_Code tfc_gd_pick_names(tfc_gd_import *im, TF_Status *st);
 TF_Code tfc_gd_build_node(tfc_gd_import *im, int node, TF_Status *st);
+TF_Code tfc_gd_link_back_edges(tfc_gd_import *im, TF_Status *st);
 
 #endif

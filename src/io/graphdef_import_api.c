@@ -4,6 +4,7 @@
 
 #include "core/alloc.h"
 #include "core/status.h"
+#include "graph/cf_build.h"
 #include "graph/graph.h"
 #include "io/graphdef.h"
 #include "io/graphdef_import.h"
@@ -131,9 +132,10 @@ static TF_Code run_import(tfc_gd_import *im, const TF_Buffer *buf, TF_ImportGrap
     int first = tfc_graph_num_ops(im->graph);
     TF_Code rc = TF_OK;
     for (int k = 0; !rc && k < im->n; k++) rc = tfc_gd_build_node(im, im->order[k], st);
+    if (!rc) rc = tfc_gd_link_back_edges(im, st);
     if (!rc) rc = fill_returns(im, r, st);
     if (!rc) rc = fill_missing(im, r, st);
-    if (rc) tfc_graph_remove_ops_from(im->graph, first);
+    if (rc) tfc_cf_remove_ops_from(im->graph, first); /* also undoes relinked back edges */
     return rc;
 }
 

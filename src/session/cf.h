@@ -67,7 +67,7 @@ typedef struct tfc_cf_plan {
 /* True when op's type is one of the control-flow ops above (incl. Ref variants and LoopCond). */
 bool tfc_cf_is_control_flow_op(const TF_Operation *op);
 /* Builds p->cf when the plan has control-flow ops (else leaves it NULL). INVALID_ARGUMENT for
- * malformed frames (a node fed from two frames, an Exit outside a loop). */
+ * malformed frames (a node fed from two frames, an Exit or a NextIteration outside a loop). */
 TF_Code tfc_cf_plan_build(tfc_plan *p, bool force, TF_Status *st); /* force: even without control flow */
 void tfc_cf_plan_free(tfc_cf_plan *cf);
 

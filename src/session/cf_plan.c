@@ -202,6 +202,9 @@ static TF_Code summarise(ctx *c)
             f->exits = grown;
             f->exits[f->n_exits++] = k;
         }
+        if (n->kind == TFC_CF_NEXT_ITERATION && n->frame == 0) /* would start iterations of the step itself */
+            return tfc_status_set(c->st, TF_INVALID_ARGUMENT, "NextIteration '%s' is not inside a loop frame",
+                                  p->nodes[k].op->name);
         if (n->initial_pending == 0 && n->kind != TFC_CF_MERGE && n->frame == 0) cf->roots[cf->n_roots++] = k;
     }
     int first_feed_slot = p->n_slots - p->n_feeds;

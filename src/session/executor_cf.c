@@ -465,11 +465,11 @@ static void process(cf_step *x, item it)
         if (!out) fail_locked(x, TF_RESOURCE_EXHAUSTED, "out of memory running an op");
         x->batch = batch, x->cap_batch = cap, x->n_batch = 0;
         propagate(x, &it, out ? out : small, dead);
+        it.f->iters[it.iter]->outstanding--;
+        retire(x, it.f); /* may start deferred iterations: their ready items join the batch */
         batch = x->batch, cap = x->cap_batch;
         int n_new = x->n_batch;
         x->batch = NULL, x->cap_batch = 0, x->n_batch = 0;
-        it.f->iters[it.iter]->outstanding--;
-        retire(x, it.f);
         pthread_mutex_unlock(&x->mu);
         for (int o = 0; out && o < n_outputs; o++) TF_DeleteTensor(out[o]);
         if (out != small) tfc_free(out);
@@ -503,10 +503,10 @@ static void with_batch(cf_step *x, void (*f)(cf_step *x, void *arg), void *arg)
     pthread_mutex_lock(&x->mu);
     x->batch = NULL, x->cap_batch = 0, x->n_batch = 0;
     f(x, arg);
+    retire(x, x->root);
     item *batch = x->batch;
     int n_new = x->n_batch;
     x->batch = NULL, x->cap_batch = 0, x->n_batch = 0;
-    retire(x, x->root);
     pthread_mutex_unlock(&x->mu);
     for (int i = 0; i < n_new; i++) dispatch(x, batch[i]);
     tfc_free(batch);
