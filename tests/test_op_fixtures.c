@@ -48,7 +48,13 @@ static void test_every_op_has_fixtures(void **state)
                                            * them (dead ports, frames); tests/test_control_flow.c does */
                                           "Switch", "RefSwitch", "Merge", "RefMerge", "Enter", "RefEnter",
                                           "Exit", "RefExit", "NextIteration", "RefNextIteration", "LoopCond",
-                                          "ControlTrigger" };
+                                          "ControlTrigger",
+                                          /* queues: state shared across steps and threads, which a
+                                           * single-op case cannot show; tests/test_queue.c does */
+                                          "FIFOQueueV2", "PaddingFIFOQueueV2", "RandomShuffleQueueV2",
+                                          "QueueEnqueueV2", "QueueEnqueueManyV2", "QueueDequeueV2",
+                                          "QueueDequeueManyV2", "QueueDequeueUpToV2", "QueueCloseV2",
+                                          "QueueSizeV2", "QueueIsClosedV2" };
     const char *dir = getenv("TFC_TEST_DATA");
     if (!dir) dir = TFC_TEST_DATA_DIR;
     int missing = 0;

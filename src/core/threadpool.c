@@ -37,8 +37,22 @@ struct tfc_threadpool {
     int n_sleeping;      /* workers blocked on work_cv */
     int n_threads;
     pthread_t *threads;
+    /* Managed blocking (tfc_threadpool_block_begin): spare workers, ids n_threads.., that take
+     * tasks only while as many workers are blocked, so n_threads of them stay runnable. */
+    int n_blocked;
+    int n_spares;
+    pthread_t *spares;
+    pthread_cond_t spare_cv; /* spares with nobody to stand in for */
     char name[16];
 };
+
+typedef struct worker_arg {
+    tfc_threadpool *pool;
+    int id;
+} worker_arg;
+
+/* The pool the current thread works for (NULL off pool threads), for managed blocking. */
+static _Thread_local tfc_threadpool *tl_pool;
 
 int tfc_num_cpus(void)
 {
@@ -90,21 +104,31 @@ static bool spin_while_zero(const atomic_int *value, const atomic_bool *also)
     }
 }
 
+/* A worker may take tasks: every base worker; a spare only while it stands in for a blocked one. */
+static bool may_work(const tfc_threadpool *pool, int id) { return id < pool->n_threads + pool->n_blocked; }
+
 static void *worker_main(void *p)
 {
-    tfc_threadpool *pool = p;
+    worker_arg wa = *(worker_arg *)p;
+    tfc_threadpool *pool = wa.pool;
+    int id = wa.id;
+    tfc_free(p);
+    tl_pool = pool;
     pthread_mutex_lock(&pool->mu);
     for (;;) {
+        while (!pool->stop && !may_work(pool, id)) pthread_cond_wait(&pool->spare_cv, &pool->mu);
+        if (pool->stop && id >= pool->n_threads) break; /* the base workers drain the queue */
         if (pool->count == 0 && !pool->stop) {
             pthread_mutex_unlock(&pool->mu);
             spin_while_zero(&pool->queued, &pool->stopping);
             pthread_mutex_lock(&pool->mu);
         }
-        while (pool->count == 0 && !pool->stop) {
+        while (pool->count == 0 && !pool->stop && may_work(pool, id)) {
             pool->n_sleeping++;
             pthread_cond_wait(&pool->work_cv, &pool->mu);
             pool->n_sleeping--;
         }
+        if (!may_work(pool, id)) continue;
         if (pool->count == 0) break; /* stopping and drained */
         pool_task t = pool->ring[pool->head];
         pool->head = (pool->head + 1) % pool->cap;
@@ -118,19 +142,42 @@ static void *worker_main(void *p)
     return NULL;
 }
 
-/* Stops and joins the first n workers, then frees the pool. */
+/* Starts worker `id`; false when the thread cannot be had. */
+static bool start_worker(tfc_threadpool *pool, int id, pthread_t *thread)
+{
+    worker_arg *wa = tfc_malloc(sizeof *wa);
+    if (!wa) return false;
+    *wa = (worker_arg){ pool, id };
+    if (pthread_create(thread, NULL, worker_main, wa) != 0) {
+        tfc_free(wa);
+        return false;
+    }
+#if defined(__GLIBC__)
+    char tname[32];
+    snprintf(tname, sizeof tname, "%.10s-%d", pool->name, id);
+    tname[15] = '\0'; /* the kernel's limit: 15 characters */
+    pthread_setname_np(*thread, tname);
+#endif
+    return true;
+}
+
+/* Stops and joins the first n workers and every spare, then frees the pool. */
 static void pool_shutdown(tfc_threadpool *pool, int n)
 {
     pthread_mutex_lock(&pool->mu);
     pool->stop = true;
     atomic_store(&pool->stopping, true);
     pthread_cond_broadcast(&pool->work_cv);
+    pthread_cond_broadcast(&pool->spare_cv);
     pthread_mutex_unlock(&pool->mu);
     for (int i = 0; i < n; i++) pthread_join(pool->threads[i], NULL);
+    for (int i = 0; i < pool->n_spares; i++) pthread_join(pool->spares[i], NULL);
+    pthread_cond_destroy(&pool->spare_cv);
     pthread_cond_destroy(&pool->work_cv);
     pthread_mutex_destroy(&pool->mu);
     tfc_free(pool->ring);
     tfc_free(pool->threads);
+    tfc_free(pool->spares);
     tfc_free(pool);
 }
 
@@ -152,17 +199,12 @@ tfc_threadpool *tfc_threadpool_new(int n_threads, const char *name)
     }
     pthread_mutex_init(&pool->mu, NULL);
     pthread_cond_init(&pool->work_cv, NULL);
+    pthread_cond_init(&pool->spare_cv, NULL);
     for (int i = 0; i < n_threads; i++) {
-        if (pthread_create(&pool->threads[i], NULL, worker_main, pool) != 0) {
+        if (!start_worker(pool, i, &pool->threads[i])) {
             pool_shutdown(pool, i);
             return NULL;
         }
-#if defined(__GLIBC__)
-        char tname[32];
-        snprintf(tname, sizeof tname, "%.10s-%d", pool->name, i);
-        tname[15] = '\0'; /* the kernel's limit: 15 characters */
-        pthread_setname_np(pool->threads[i], tname);
-#endif
     }
     return pool;
 }
@@ -201,9 +243,43 @@ int tfc_threadpool_schedule(tfc_threadpool *pool, void (*fn)(void *arg), void *a
     pool->ring[(pool->head + pool->count) % pool->cap] = (pool_task){fn, arg};
     pool->count++;
     atomic_store(&pool->queued, pool->count);
-    if (pool->n_sleeping > 0) pthread_cond_signal(&pool->work_cv); /* spinning workers see `queued` */
+    /* Spinning workers see `queued`. With spares about, the one woken might be a spare that no
+     * longer may work, so wake them all. */
+    if (pool->n_sleeping > 0 && pool->n_spares) pthread_cond_broadcast(&pool->work_cv);
+    else if (pool->n_sleeping > 0) pthread_cond_signal(&pool->work_cv);
     pthread_mutex_unlock(&pool->mu);
     return 0;
+}
+
+/* ---- managed blocking ---- */
+
+/* At most this many spares per pool: past it a blocked worker is not replaced. */
+#define MAX_SPARES 256
+
+void tfc_threadpool_block_begin(void)
+{
+    tfc_threadpool *pool = tl_pool;
+    if (!pool) return;
+    pthread_mutex_lock(&pool->mu);
+    pool->n_blocked++;
+    if (pool->n_spares < pool->n_blocked && pool->n_spares < MAX_SPARES && !pool->stop) {
+        pthread_t *grown = tfc_realloc(pool->spares, sizeof *grown * (size_t)(pool->n_spares + 1));
+        if (grown) {
+            pool->spares = grown;
+            if (start_worker(pool, pool->n_threads + pool->n_spares, &grown[pool->n_spares])) pool->n_spares++;
+        }
+    }
+    pthread_cond_broadcast(&pool->spare_cv); /* one more spare may work now */
+    pthread_mutex_unlock(&pool->mu);
+}
+
+void tfc_threadpool_block_end(void)
+{
+    tfc_threadpool *pool = tl_pool;
+    if (!pool) return;
+    pthread_mutex_lock(&pool->mu);
+    pool->n_blocked--; /* the spare standing in finishes its task, then waits on spare_cv */
+    pthread_mutex_unlock(&pool->mu);
 }
 
 /* ---- parallel_for ---- */

@@ -22,6 +22,13 @@ int tfc_threadpool_schedule(tfc_threadpool *pool, void (*fn)(void *arg), void *a
  * call from a pool worker (it never waits on a task that cannot start). */
 void tfc_parallel_for(tfc_threadpool *pool, int64_t n, int64_t cost_per_unit,
                       void (*fn)(void *arg, int64_t begin, int64_t end), void *arg);
+/* Managed blocking, for a task that waits on something other tasks — perhaps another step's —
+ * must produce (a queue kernel waiting for an element). Bracket the wait with these: while a pool
+ * worker is blocked, the pool lets a spare worker (started on first need, kept for reuse) run
+ * queued tasks in its place, so a pool of n threads keeps n runnable and a blocked step cannot
+ * starve the others. Both are no-ops on threads that are not pool workers. */
+void tfc_threadpool_block_begin(void);
+void tfc_threadpool_block_end(void);
 /* Number of online CPUs (at least 1). */
 int tfc_num_cpus(void);
 

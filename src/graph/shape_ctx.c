@@ -82,6 +82,14 @@ tfc_pshape tfc_shape_input_handle_shape(const tfc_shape_ctx *c, int i)
     return s ? *s : tfc_pshape_unknown();
 }
 
+const tfc_attrs *tfc_shape_input_producer(const tfc_shape_ctx *c, int i, const char **op_type)
+{
+    if (i < 0 || i >= c->op->n_inputs) return NULL;
+    const TF_Operation *p = c->op->inputs[i].oper;
+    if (op_type) *op_type = p->def->name;
+    return &p->attrs;
+}
+
 TF_Code tfc_shape_input_as_shape(tfc_shape_ctx *c, int i, tfc_pshape *out)
 {
     *out = tfc_pshape_unknown();

@@ -111,6 +111,10 @@ TF_Code tfc_shape_input_as_shape(tfc_shape_ctx *c, int i, tfc_pshape *out);
 /* The shape of the variable behind resource input i when its producer is a VarHandleOp (its
  * `shape` attr), else unknown: TensorFlow's handle shape data, for ReadVariableOp and friends. */
 tfc_pshape tfc_shape_input_handle_shape(const tfc_shape_ctx *c, int i);
+/* The attrs and op type of the op producing input i (NULL when out of range): for shape functions
+ * that follow a resource handle to the op that made it, as the queue ops read the shapes of the
+ * queue behind their handle. */
+const tfc_attrs *tfc_shape_input_producer(const tfc_shape_ctx *c, int i, const char **op_type);
 const tfc_attrs *tfc_shape_attrs(const tfc_shape_ctx *c);
 void tfc_shape_set_output(tfc_shape_ctx *c, int i, const tfc_pshape *s);
 /* Records INVALID_ARGUMENT "<Op> '<name>': <message>" and returns it. */

@@ -11,7 +11,7 @@
 
 extern const tfc_op_def tfc_array_ops[], tfc_math_ops[], tfc_reduction_ops[], tfc_linalg_ops[],
     tfc_array_build_ops[], tfc_nn_ops[], tfc_conv_ops[], tfc_random_ops[], tfc_segment_ops[],
-    tfc_state_ops[], tfc_training_ops[], tfc_io_ops[], tfc_data_flow_ops[],
+    tfc_state_ops[], tfc_training_ops[], tfc_io_ops[], tfc_data_flow_ops[], tfc_queue_ops[],
     tfc_control_flow_ops[];
 
 static const tfc_op_def *const families[] = {
@@ -28,6 +28,7 @@ static const tfc_op_def *const families[] = {
     tfc_training_ops,
     tfc_io_ops,
     tfc_data_flow_ops,
+    tfc_queue_ops,
     tfc_control_flow_ops,
 };
 #define N_FAMILIES ((int)(sizeof families / sizeof families[0]))

@@ -91,7 +91,7 @@ static tfc_object *queue_create(const char *container, const char *name, void *a
     q->n_shapes = spec->n_shapes;
     q->name = tfc_strdup(name);
     q->op_type = tfc_strdup(spec->op_type);
-    q->types = tfc_calloc((size_t)q->n, sizeof *q->types);
+    q->types = tfc_calloc((size_t)q->n + 1, sizeof *q->types);
     q->shapes = tfc_calloc((size_t)q->n_shapes + 1, sizeof *q->shapes);
     if (!q->name || !q->op_type || !q->types || !q->shapes) {
         tfc_free(q->name), tfc_free(q->op_type), tfc_free(q->types), tfc_free(q->shapes), tfc_free(q);
@@ -101,7 +101,7 @@ static tfc_object *queue_create(const char *container, const char *name, void *a
     if (q->n_shapes) memcpy(q->shapes, spec->shapes, sizeof *q->shapes * (size_t)q->n_shapes);
     q->kind = spec->kind;
     q->capacity = spec->capacity < 0 ? INT32_MAX : spec->capacity;
-    q->min_after_dequeue = spec->min_after_dequeue;
+    q->min_after_dequeue = spec->min_after_dequeue < 0 ? 0 : spec->min_after_dequeue; /* negative: none kept */
     q->rng = initial_rng(spec, q);
     tfc_object_init(&q->base, TFC_OBJECT_QUEUE, queue_destroy);
     pthread_mutex_init(&q->mu, NULL);
@@ -186,10 +186,11 @@ static TF_Code check_match(const tfc_queue *q, const tfc_queue_spec *spec, TF_St
         return tfc_status_set(st, TF_INVALID_ARGUMENT, "%s: Shared queue '%s' has component shapes %s but requested "
                               "component shapes were %s", what, q->name, shapes_str(q->shapes, q->n_shapes, a, sizeof a),
                               shapes_str(spec->shapes, spec->n_shapes, b, sizeof b));
-    if (q->kind == TFC_QUEUE_RANDOM_SHUFFLE && q->min_after_dequeue != spec->min_after_dequeue)
+    int64_t min_after = spec->min_after_dequeue < 0 ? 0 : spec->min_after_dequeue;
+    if (q->kind == TFC_QUEUE_RANDOM_SHUFFLE && q->min_after_dequeue != min_after)
         return tfc_status_set(st, TF_INVALID_ARGUMENT, "%s: Shared queue '%s' has min_after_dequeue %" PRId64
                               " but requested min_after_dequeue was %" PRId64, what, q->name, q->min_after_dequeue,
-                              spec->min_after_dequeue);
+                              min_after);
     return TF_OK;
 }
 
@@ -211,10 +212,12 @@ TF_Code tfc_queue_lookup_or_create(tfc_resource_mgr *m, const char *container, c
     return TF_OK;
 }
 
+TF_Tensor *tfc_queue_new_handle(tfc_queue *q) { return tfc_tensor_new_handle(TF_RESOURCE, &q->base); }
+
 tfc_queue *tfc_queue_from_handle(const TF_Tensor *t)
 {
     tfc_object *o = tfc_tensor_object(t);
-    return o && o->kind == TFC_OBJECT_QUEUE && t->dtype == TF_RESOURCE ? (tfc_queue *)o : NULL;
+    return t && o && o->kind == TFC_OBJECT_QUEUE && t->dtype == TF_RESOURCE ? (tfc_queue *)o : NULL;
 }
 
 void tfc_queue_unref(tfc_queue *q)
@@ -309,12 +312,40 @@ static void pop(tfc_queue *q, TF_Tensor **out)
     q->count--;
 }
 
+/* Puts m elements (elems[i * n + c], ownership taken) back at the front in their order: a
+ * dequeue that gave up returns what it took. Called locked. Out of memory (the ring may have
+ * to grow: others enqueued meanwhile) drops the elements that do not fit. */
+static void unpop_front(tfc_queue *q, TF_Tensor **elems, int64_t m)
+{
+    TF_Status st = { 0 };
+    for (int64_t i = m - 1; i >= 0; i--) {
+        TF_Tensor **e = &elems[i * q->n];
+        if (ring_reserve(q, &st)) {
+            for (int c = 0; c < q->n; c++) TF_DeleteTensor(e[c]), e[c] = NULL;
+            continue;
+        }
+        q->head = (q->head + q->ring_cap - 1) % q->ring_cap;
+        memcpy(slot(q, 0), e, sizeof *e * (size_t)q->n);
+        memset(e, 0, sizeof *e * (size_t)q->n);
+        q->count++;
+    }
+    tfc_status_clear(&st);
+}
+
 /* ---- enqueue ---- */
 
 static void free_elems(TF_Tensor **e, int64_t n)
 {
     for (int64_t i = 0; e && i < n; i++) TF_DeleteTensor(e[i]);
     tfc_free(e);
+}
+
+/* Records st's error on k, prefixed with the op as every kernel error is, and clears st. */
+static TF_Code fail_with(tfc_kernel_ctx *k, TF_Status *st)
+{
+    TF_Code rc = tfc_kernel_error(k, st->code ? st->code : TF_INTERNAL, "%s", st->msg ? st->msg : "failed");
+    tfc_status_clear(st);
+    return rc;
 }
 
 /* Waits until a (an enqueue attempt joined at epoch) may push one element. Called locked. */
@@ -340,7 +371,8 @@ static TF_Code enqueue_elems(tfc_queue *q, tfc_kernel_ctx *k, TF_Tensor **elems,
     side_join(&q->enq, &a);
     for (int64_t i = 0; i < m && !rc; i++) {
         rc = wait_enqueue(q, k, &a, epoch);
-        if (!rc && push(q, &elems[i * q->n], k->status)) rc = k->status->code;
+        TF_Status st = { 0 };
+        if (!rc && push(q, &elems[i * q->n], &st)) rc = fail_with(k, &st);
         if (!rc) pthread_cond_broadcast(&q->cv); /* a dequeue may be waiting for it */
     }
     side_leave(q, &q->enq, &a);
@@ -359,10 +391,43 @@ static tfc_pshape expected_shape(const tfc_queue *q, int c, int64_t batch)
     return e;
 }
 
-/* Components' shapes against the queue's, and EnqueueMany's common batch size (*m). */
+/* Appends "a, b, c" (the dtype names of n entries read by type_at) to buf at *at. */
+static void append_types(char *buf, size_t size, size_t *at, int n, TF_DataType (*type_at)(const void *, int),
+                         const void *arg)
+{
+    for (int i = 0; i < n && *at < size; i++)
+        *at += (size_t)snprintf(buf + *at, size - *at, "%s%s", i ? ", " : "", tfc_dtype_name(type_at(arg, i)));
+}
+
+static TF_DataType input_type(const void *k, int i) { return ((const tfc_kernel_ctx *)k)->inputs[i]->dtype; }
+static TF_DataType output_type(const void *k, int i) { return ((const tfc_kernel_ctx *)k)->output_types[i]; }
+static TF_DataType queue_type(const void *q, int i) { return i ? ((const tfc_queue *)q)->types[i - 1] : TF_RESOURCE; }
+static TF_DataType queue_comp_type(const void *q, int i) { return ((const tfc_queue *)q)->types[i]; }
+
+/* The op's component dtypes (an enqueue's inputs after the handle, a dequeue's outputs) must be
+ * the queue's; the message is TensorFlow's MatchSignature one. */
+static TF_Code check_signature(const tfc_queue *q, tfc_kernel_ctx *k, bool enqueue)
+{
+    bool ok = enqueue ? k->n_inputs == 1 + q->n : k->n_outputs == q->n;
+    for (int c = 0; ok && c < q->n; c++) ok = (enqueue ? k->inputs[1 + c]->dtype : k->output_types[c]) == q->types[c];
+    if (ok) return TF_OK;
+    char have[512], want[512];
+    size_t h = 0, w = 0;
+    append_types(have, sizeof have, &h, k->n_inputs, input_type, k);
+    if (h < sizeof have) h += (size_t)snprintf(have + h, sizeof have - h, "->");
+    append_types(have, sizeof have, &h, k->n_outputs, output_type, k);
+    if (enqueue) append_types(want, sizeof want, &w, 1 + q->n, queue_type, q);
+    else append_types(want, sizeof want, &w, k->n_inputs, input_type, k);
+    if (w < sizeof want) w += (size_t)snprintf(want + w, sizeof want - w, "->");
+    if (!enqueue) append_types(want, sizeof want, &w, q->n, queue_comp_type, q);
+    return tfc_kernel_error(k, TF_INVALID_ARGUMENT, "Signature mismatch, have: %s expected: %s", have, want);
+}
+
+/* Components' dtypes and shapes against the queue's, and EnqueueMany's common batch size (*m). */
 static TF_Code check_components(tfc_queue *q, tfc_kernel_ctx *k, bool many, int64_t *m)
 {
     *m = 1;
+    if (check_signature(q, k, true)) return k->status->code;
     for (int c = 0; c < q->n; c++) {
         const TF_Tensor *t = k->inputs[1 + c];
         char a[256], b[256];
@@ -394,19 +459,20 @@ static TF_Code make_elems(tfc_queue *q, tfc_kernel_ctx *k, bool many, int64_t m,
     TF_Tensor **e = tfc_calloc((size_t)total + 1, sizeof *e);
     if (!e) return tfc_kernel_error(k, TF_RESOURCE_EXHAUSTED, "out of memory");
     TF_Code rc = TF_OK;
+    TF_Status st = { 0 };
     for (int c = 0; c < q->n && !rc; c++) {
         const TF_Tensor *t = k->inputs[1 + c];
-        if (!many && k->input_forwardable[1 + c] && tfc_tensor_is_exclusive(t)) {
+        if (!many && k->input_forwardable && k->input_forwardable[1 + c] && tfc_tensor_is_exclusive(t)) {
             e[c] = tfc_tensor_ref(t);
-            if (!e[c]) rc = tfc_kernel_error(k, TF_RESOURCE_EXHAUSTED, "out of memory");
+            if (!e[c]) rc = tfc_status_set(&st, TF_RESOURCE_EXHAUSTED, "out of memory");
         } else if (!many) {
-            rc = tfc_tensor_copy(t, &e[c], k->status);
+            rc = tfc_tensor_copy(t, &e[c], &st);
         }
-        for (int64_t i = 0; many && i < m && !rc; i++) rc = tfc_queue_slice_row(t, i, &e[i * q->n + c], k->status);
+        for (int64_t i = 0; many && i < m && !rc; i++) rc = tfc_queue_slice_row(t, i, &e[i * q->n + c], &st);
     }
     if (rc) {
         free_elems(e, total);
-        return k->status->code ? k->status->code : rc;
+        return fail_with(k, &st);
     }
     *out = e;
     return TF_OK;
@@ -433,45 +499,75 @@ static int64_t available(const tfc_queue *q)
     return q->count > q->min_after_dequeue ? q->count - q->min_after_dequeue : 0;
 }
 
-/* Waits until a heads the dequeue side and n elements (up_to: at least one, once closed) can be
- * taken; *take is how many. Called locked. */
-static TF_Code wait_dequeue(tfc_queue *q, tfc_kernel_ctx *k, attempt *a, int64_t n, bool up_to, int64_t *take)
+/* What one dequeue attempt holds: taken elements, n tensors each (e[i * n + c]). */
+typedef struct batch {
+    TF_Tensor **e;
+    int64_t taken, cap;
+} batch;
+
+/* Pops m more elements into b. Called locked, m <= available(q). */
+static TF_Code take_more(tfc_queue *q, tfc_kernel_ctx *k, batch *b, int64_t m, int64_t n)
 {
-    for (;;) {
-        if (q->deq.head == a) {
-            int64_t avail = available(q);
-            *take = avail < n ? avail : n;
-            if (avail >= n || (up_to && q->closed && avail > 0)) return TF_OK;
-            if (q->closed)
-                return tfc_kernel_error(k, TF_OUT_OF_RANGE, "%s '%s' is closed and has insufficient elements "
-                                        "(requested %" PRId64 ", current size %" PRId64 ")", kind_name(q->kind),
-                                        q->name, n, q->count);
-        }
-        TF_Code rc = tfc_kernel_wait(k, &q->cv, &q->mu);
-        if (rc) return rc;
+    if (b->taken + m > b->cap) {
+        int64_t cap = b->cap ? b->cap * 2 : 16, bytes;
+        if (cap > n) cap = n;
+        if (cap < b->taken + m) cap = b->taken + m;
+        if (!tfc_mul_checked_i64(cap, (int64_t)q->n * (int64_t)sizeof(TF_Tensor *), &bytes))
+            return tfc_kernel_error(k, TF_RESOURCE_EXHAUSTED, "out of memory dequeuing %" PRId64 " elements", n);
+        TF_Tensor **e = tfc_realloc(b->e, (size_t)bytes);
+        if (!e) return tfc_kernel_error(k, TF_RESOURCE_EXHAUSTED, "out of memory dequeuing %" PRId64 " elements", n);
+        b->e = e;
+        b->cap = cap;
     }
+    for (int64_t i = 0; i < m; i++) pop(q, &b->e[(b->taken + i) * q->n]);
+    b->taken += m;
+    pthread_cond_broadcast(&q->cv); /* enqueues blocked on a full queue may go on */
+    return TF_OK;
 }
 
-/* Takes the elements into a new array (*out, *taken elements of n tensors each). */
-static TF_Code take_elems(tfc_queue *q, tfc_kernel_ctx *k, int64_t n, bool up_to, TF_Tensor ***out, int64_t *taken)
+/* One look at the queue by the attempt at the head of the dequeue side: takes what it may toward
+ * n. *done once b holds the result. Once the queue is closed and can no longer supply n, the
+ * elements taken go back (TensorFlow restores them too) and up_to takes all that is left.
+ * Called locked. */
+static TF_Code try_dequeue(tfc_queue *q, tfc_kernel_ctx *k, batch *b, int64_t n, bool up_to, bool *done)
+{
+    int64_t avail = available(q);
+    *done = false;
+    if (q->closed && b->taken + avail < n) {
+        unpop_front(q, b->e, b->taken);
+        b->taken = 0;
+        if (!up_to || q->count == 0)
+            return tfc_kernel_error(k, TF_OUT_OF_RANGE, "%s '%s' is closed and has insufficient elements "
+                                    "(requested %" PRId64 ", current size %" PRId64 ")", kind_name(q->kind),
+                                    q->name, n, q->count);
+        n = q->count; /* closed: available() is the whole queue */
+        avail = n;
+    }
+    int64_t m = avail < n - b->taken ? avail : n - b->taken;
+    TF_Code rc = m > 0 ? take_more(q, k, b, m, n) : TF_OK;
+    *done = !rc && b->taken == n;
+    return rc;
+}
+
+/* Takes n elements (up_to: fewer once the queue is closed) into b, waiting for them in turn. A
+ * failed attempt (closed, deadline, cancelled) gives back what it took. */
+static TF_Code take_elems(tfc_queue *q, tfc_kernel_ctx *k, int64_t n, bool up_to, batch *b)
 {
     attempt a;
-    int64_t take = 0;
-    *out = NULL;
-    *taken = 0;
+    TF_Code rc = TF_OK;
     pthread_mutex_lock(&q->mu);
     side_join(&q->deq, &a);
-    TF_Code rc = wait_dequeue(q, k, &a, n, up_to, &take);
-    TF_Tensor **e = NULL;
-    if (!rc) {
-        e = tfc_calloc((size_t)(take * q->n) + 1, sizeof *e); /* take <= count: the ring holds as many */
-        if (!e) rc = tfc_kernel_error(k, TF_RESOURCE_EXHAUSTED, "out of memory");
+    for (bool done = false; !done;) {
+        if (q->deq.head == &a) rc = try_dequeue(q, k, b, n, up_to, &done);
+        if (!rc && !done) rc = tfc_kernel_wait(k, &q->cv, &q->mu);
+        if (rc) break;
     }
-    for (int64_t i = 0; !rc && i < take; i++) pop(q, &e[i * q->n]);
-    side_leave(q, &q->deq, &a); /* broadcasts: enqueues blocked on a full queue may go on */
+    if (rc) {
+        unpop_front(q, b->e, b->taken);
+        b->taken = 0;
+    }
+    side_leave(q, &q->deq, &a); /* broadcasts: the next dequeue may be at the head now */
     pthread_mutex_unlock(&q->mu);
-    *out = e;
-    *taken = rc ? 0 : take;
     return rc;
 }
 
@@ -480,9 +576,10 @@ static TF_Code stack_outputs(tfc_queue *q, tfc_kernel_ctx *k, TF_Tensor **e, int
 {
     for (int c = 0; c < q->n; c++) {
         TF_Tensor *out = NULL;
+        TF_Status st = { 0 };
         if (tfc_queue_stack(e + c, taken, q->n, q->types[c], q->kind == TFC_QUEUE_PADDING_FIFO,
-                            q->n_shapes ? &q->shapes[c] : NULL, &out, k->status))
-            return k->status->code;
+                            q->n_shapes ? &q->shapes[c] : NULL, &out, &st))
+            return fail_with(k, &st);
         tfc_kernel_set_output(k, c, out);
     }
     return TF_OK;
@@ -490,20 +587,20 @@ static TF_Code stack_outputs(tfc_queue *q, tfc_kernel_ctx *k, TF_Tensor **e, int
 
 TF_Code tfc_queue_dequeue(tfc_queue *q, tfc_kernel_ctx *k, tfc_dequeue_mode mode, int64_t n)
 {
+    if (check_signature(q, k, false)) return k->status->code;
     if (mode != TFC_DEQUEUE_ONE && q->kind != TFC_QUEUE_PADDING_FIFO && !q->n_shapes)
         return tfc_kernel_error(k, TF_INVALID_ARGUMENT, "%s's DequeueMany and DequeueUpTo require the components to "
                                 "have specified shapes.", kind_name(q->kind));
     if (mode == TFC_DEQUEUE_ONE) n = 1;
     if (n < 0) return tfc_kernel_error(k, TF_INVALID_ARGUMENT, "Input 'n' must be >= 0, but is %" PRId64, n);
-    TF_Tensor **e = NULL;
-    int64_t taken = 0;
-    TF_Code rc = n ? take_elems(q, k, n, mode == TFC_DEQUEUE_UP_TO, &e, &taken) : TF_OK;
+    batch b = { 0 };
+    TF_Code rc = n ? take_elems(q, k, n, mode == TFC_DEQUEUE_UP_TO, &b) : TF_OK;
     if (!rc && mode == TFC_DEQUEUE_ONE) {
-        for (int c = 0; c < q->n; c++) tfc_kernel_set_output(k, c, e[c]), e[c] = NULL;
+        for (int c = 0; c < q->n; c++) tfc_kernel_set_output(k, c, b.e[c]), b.e[c] = NULL;
     } else if (!rc) {
-        rc = stack_outputs(q, k, e, taken);
+        rc = stack_outputs(q, k, b.e, b.taken);
     }
-    free_elems(e, taken * q->n);
+    free_elems(b.e, b.taken * q->n);
     return rc;
 }
 

@@ -50,6 +50,8 @@ TF_Code tfc_queue_spec_check(const tfc_queue_spec *spec, TF_Status *st);
  * `what` names the op for messages. */
 TF_Code tfc_queue_lookup_or_create(tfc_resource_mgr *m, const char *container, const char *name,
                                    const tfc_queue_spec *spec, tfc_queue **out, TF_Status *st, const char *what);
+/* A new TF_RESOURCE handle tensor holding a reference to q; NULL when out of memory. */
+TF_Tensor *tfc_queue_new_handle(tfc_queue *q);
 /* The queue behind a TF_RESOURCE handle tensor, borrowed; NULL when t is not a queue handle. */
 tfc_queue *tfc_queue_from_handle(const TF_Tensor *t);
 void tfc_queue_unref(tfc_queue *q);
@@ -64,8 +66,11 @@ const TF_DataType *tfc_queue_types(const tfc_queue *q);
 TF_Code tfc_queue_enqueue(tfc_queue *q, tfc_kernel_ctx *k, bool many);
 typedef enum tfc_dequeue_mode { TFC_DEQUEUE_ONE, TFC_DEQUEUE_MANY, TFC_DEQUEUE_UP_TO } tfc_dequeue_mode;
 /* Dequeues one element (n ignored), exactly n (blocking), or up to n (fewer only once the queue
- * is closed) into k's outputs, one per component; MANY and UP_TO stack the elements on a new
- * first dimension (PaddingFIFOQueue pads each to the batch's largest shape with zeros). */
+ * is closed) into k's outputs, one per component, after checking the op's output dtypes against
+ * the queue's; MANY and UP_TO stack the elements on a new first dimension (PaddingFIFOQueue pads
+ * each to the batch's largest shape with zeros). Elements are taken as they arrive, so n may
+ * exceed the capacity; an attempt that fails (closed with too few, deadline, cancelled) puts
+ * what it took back at the front. */
 TF_Code tfc_queue_dequeue(tfc_queue *q, tfc_kernel_ctx *k, tfc_dequeue_mode mode, int64_t n);
 /* QueueCloseV2. Plainly, the close waits its turn behind enqueues already blocked (they may still
  * complete) and closing a closed queue is CANCELLED; with cancel_pending_enqueues the queue closes
