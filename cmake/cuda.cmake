@@ -1,7 +1,8 @@
 # Decides whether the CUDA device is built (option TFC_CUDA = AUTO | ON | OFF) and sets
 # TFC_HAVE_CUDA. AUTO turns it on when nvcc, cuBLAS and cuDNN are all found; ON fails the
-# configure step when one is missing. The CUDA device and its kernels (src/kernels/cuda/) arrive
-# with the CUDA issue; until then a found toolkit is only reported.
+# configure step when one is missing. With CUDA, src/kernels/cuda/*.c and *.cu are compiled into the
+# library (for TFC_CUDA_ARCHITECTURES, default 90: H100/H200) and it links cudart, cuBLAS and cuDNN;
+# without, src/kernels/cuda/cuda_none.c says there are no GPUs. No GPU is needed to build.
 set(TFC_HAVE_CUDA OFF)
 if(NOT TFC_CUDA STREQUAL "OFF")
   find_package(CUDAToolkit QUIET)
@@ -15,4 +16,26 @@ if(NOT TFC_CUDA STREQUAL "OFF")
   else()
     message(STATUS "tfc: CUDA device off (nvcc, cuBLAS or cuDNN not found)")
   endif()
+endif()
+
+set(TFC_CUDA_ARCHITECTURES "90" CACHE STRING "GPU architectures the .cu kernels are compiled for")
+set(TFC_CUDA_DIR ${PROJECT_SOURCE_DIR}/src/kernels/cuda)
+if(TFC_HAVE_CUDA)
+  set(CMAKE_CUDA_COMPILER ${CUDAToolkit_NVCC_EXECUTABLE})
+  set(CMAKE_CUDA_ARCHITECTURES ${TFC_CUDA_ARCHITECTURES})
+  set(CMAKE_CUDA_STANDARD 17)
+  enable_language(CUDA)
+  # The .cu kernels use no C++ runtime (no exceptions, RTTI or guarded statics), so libtfc.a
+  # links like a C library: no libstdc++ on the user's link line.
+  add_compile_options("$<$<COMPILE_LANGUAGE:CUDA>:-Xcompiler=-fno-exceptions,-fno-rtti,-fno-threadsafe-statics>")
+  file(GLOB TFC_CUDA_SRCS CONFIGURE_DEPENDS ${TFC_CUDA_DIR}/*.c ${TFC_CUDA_DIR}/*.cu)
+  list(FILTER TFC_CUDA_SRCS EXCLUDE REGEX "/cuda_none\\.c$")
+  get_filename_component(TFC_CUDNN_LIB_DIR ${TFC_CUDNN_LIB} DIRECTORY)
+  set(TFC_CUDA_LIBS CUDA::cudart CUDA::cublas ${TFC_CUDNN_LIB})
+  # Installed libtfc.so finds the toolkit's libraries where they were at build time.
+  set(TFC_CUDA_RPATH "${CUDAToolkit_LIBRARY_DIR};${TFC_CUDNN_LIB_DIR}")
+else()
+  set(TFC_CUDA_SRCS ${TFC_CUDA_DIR}/cuda_none.c)
+  set(TFC_CUDA_LIBS "")
+  set(TFC_CUDA_RPATH "")
 endif()

@@ -1,7 +1,8 @@
 /* fixture: reader and runner of TensorFlow-generated op cases (format in fixture.h). Each case
  * becomes a graph of Const inputs (and variables, for ref and resource args) feeding one op; the
  * op's outputs, and then the variables' values, are fetched and compared with the expected values.
- * Uses the public API, plus the op registry to tell ref args from resource args. */
+ * Uses the public API, plus the op registry to tell ref args from resource args and the kernel
+ * registry to pick the cases a device can run (fixture_run_file_on). */
 #include "fixture.h"
 
 #include <math.h>
@@ -9,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "graph/graph.h"
+#include "kernels/kernel.h"
 #include "ops/op_def.h"
 #include "tfc/c_api.h"
 
@@ -35,6 +38,10 @@ typedef struct fx_case {
     double rtol, atol;
     int has_tol, expect_error;
 } fx_case;
+
+/* fixture_run_file_on's device: the op of each case is pinned there, and cases it has no kernel
+ * for are left out. NULL: the session places every op. */
+static const char *pin_device, *pin_device_type;
 
 static const struct { const char *name; TF_DataType t; } dtype_names[] = {
     { "float", TF_FLOAT }, { "double", TF_DOUBLE }, { "int32", TF_INT32 }, { "int64", TF_INT64 },
@@ -320,6 +327,7 @@ static TF_Operation *build(TF_Graph *g, fx_case *c, fx_vars *vars, TF_Status *s)
         if (TF_GetCode(s) != TF_OK) return NULL;
     }
     TF_OperationDescription *d = TF_NewOperation(g, c->op, "op");
+    if (pin_device) TF_SetDevice(d, pin_device);
     for (int i = 0, l = 0; i < c->n_inputs;) {
         if (l < c->n_lists && c->list_start[l] == i) {
             TF_AddInputList(d, in + i, c->list_len[l]);
@@ -412,7 +420,18 @@ static int run_steps(TF_Session *sess, fx_case *c, TF_Operation *op, fx_vars *va
                     0, why, n, s);
 }
 
-/* Runs one case; 0 when it behaves as expected, else 1 with the reason printed. */
+/* With a pinned device: whether the case can run there. Not when the op has variables (a ref
+ * never crosses devices, and they stay on the host), when building it fails (that is
+ * device-independent), or when the device has no kernel for its dtype. */
+static bool runs_on_pinned_device(const fx_case *c, const TF_Operation *op)
+{
+    for (int i = 0; i < c->n_inputs; i++)
+        if (c->is_var[i]) return false;
+    return op && tfc_kernel_lookup(c->op, pin_device_type, &op->attrs);
+}
+
+/* Runs one case; 0 when it behaves as expected, else 1 with the reason printed; -1 when it was
+ * left out (see runs_on_pinned_device). */
 static int run_case(fx_case *c)
 {
     TF_Status *s = TF_NewStatus();
@@ -421,7 +440,9 @@ static int run_case(fx_case *c)
     int failed = 0;
     fx_vars vars = { 0 };
     TF_Operation *op = build(g, c, &vars, s);
-    if (!op) {
+    if (pin_device && !runs_on_pinned_device(c, op)) {
+        failed = -1;
+    } else if (!op) {
         failed = !c->expect_error;
         snprintf(why, sizeof why, "building failed: %s", TF_Message(s));
     } else {
@@ -431,15 +452,17 @@ static int run_case(fx_case *c)
         TF_DeleteSession(sess, s);
         TF_DeleteSessionOptions(o);
     }
-    if (failed) printf("FAIL %s (%s): %s\n", c->name, c->op, why);
+    if (failed > 0) printf("FAIL %s (%s%s%s): %s\n", c->name, c->op, pin_device ? " on " : "",
+                           pin_device ? pin_device : "", why);
     TF_DeleteGraph(g);
     TF_DeleteStatus(s);
     return failed;
 }
 
-int fixture_run_file(const char *path, int *n_cases)
+static int run_file(const char *path, int *n_cases, int *n_run)
 {
     *n_cases = 0;
+    if (n_run) *n_run = 0;
     FILE *f = fopen(path, "r");
     if (!f) return -1;
     char *line = malloc(LINE_MAX_LEN);
@@ -448,8 +471,10 @@ int fixture_run_file(const char *path, int *n_cases)
     while (rc >= 0 && fgets(line, LINE_MAX_LEN, f)) {
         rc = parse_line(c, line);
         if (rc == 1) {
-            failures += run_case(c);
+            int failed = run_case(c);
+            failures += failed > 0;
             (*n_cases)++;
+            if (n_run && failed >= 0) (*n_run)++;
             free_case(c);
             rc = 0;
         }
@@ -460,4 +485,18 @@ int fixture_run_file(const char *path, int *n_cases)
     free(line);
     fclose(f);
     return rc < 0 ? -1 : failures;
+}
+
+int fixture_run_file(const char *path, int *n_cases)
+{
+    pin_device = pin_device_type = NULL;
+    return run_file(path, n_cases, NULL);
+}
+
+int fixture_run_file_on(const char *path, const char *device, const char *device_type, int *n_cases, int *n_run)
+{
+    pin_device = device, pin_device_type = device_type;
+    int failures = run_file(path, n_cases, n_run);
+    pin_device = pin_device_type = NULL;
+    return failures;
 }

@@ -223,6 +223,58 @@ TF_Code tfc_tensor_copy(const TF_Tensor *t, TF_Tensor **out, TF_Status *st)
     return TF_OK;
 }
 
+/* ---- tensors in device memory ---- */
+
+bool tfc_device_is_host(const tfc_device *d) { return !d || !strcmp(d->type, "CPU"); }
+
+TF_Code tfc_tensor_new_on(const tfc_device *dev, TF_DataType dtype, const int64_t *dims, int ndims, TF_Tensor **out,
+                          TF_Status *st, const char *what)
+{
+    if (tfc_device_is_host(dev)) return tfc_tensor_new(dtype, dims, ndims, out, st, what);
+    *out = NULL;
+    int64_t nelems;
+    size_t nbytes;
+    TF_Code rc = shape_sizes(dtype, dims, ndims, false, &nelems, &nbytes, st, what);
+    if (rc) return rc;
+    if (dtype == TF_STRING)
+        return tfc_status_set(st, TF_INTERNAL, "%s%sstring tensors cannot live on %s", what ? what : "",
+                              what ? ": " : "", dev->name);
+    void *data = dev->ops->alloc(dev, nbytes);
+    tfc_buffer *b = data ? buffer_new(data, nbytes, true) : NULL;
+    TF_Tensor *t = b ? tensor_wrap(dtype, dims, ndims, nelems, nbytes, b) : NULL;
+    if (b) b->device = dev;
+    if (!t) {
+        if (b) buffer_unref(b);
+        else if (data) dev->ops->free(dev, data);
+        return tfc_status_set(st, TF_RESOURCE_EXHAUSTED, "%s%sout of memory allocating a %s tensor of %zu bytes on %s",
+                              what ? what : "", what ? ": " : "", tfc_dtype_name((int)dtype), nbytes, dev->name);
+    }
+    *out = t;
+    return TF_OK;
+}
+
+TF_Code tfc_tensor_copy_to(const TF_Tensor *t, const tfc_device *dev, TF_Tensor **out, TF_Status *st)
+{
+    if (tfc_device_is_host(dev)) return tfc_tensor_copy(t, out, st); /* brings device data back too */
+    *out = NULL;
+    TF_Tensor *host = NULL, *c = NULL;
+    TF_Code rc = TF_OK;
+    if (!tfc_device_is_host(t->buf->device)) { /* another device: through the host */
+        rc = tfc_tensor_copy(t, &host, st);
+        if (rc) return rc;
+        t = host;
+    }
+    rc = tfc_tensor_new_on(dev, t->dtype, t->dims, t->ndims, &c, st, NULL);
+    if (!rc) rc = dev->ops->copy_from_host(dev, c->buf->data, t->buf->data, t->nbytes, st);
+    TF_DeleteTensor(host);
+    if (rc) {
+        TF_DeleteTensor(c);
+        return rc;
+    }
+    *out = c;
+    return TF_OK;
+}
+
 /* ---- public API ---- */
 
 /* Frees the small record that carries a user deallocator for an empty tensor given NULL data. */

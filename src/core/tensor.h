@@ -51,6 +51,15 @@ TF_Code tfc_tensor_copy(const TF_Tensor *t, TF_Tensor **out, TF_Status *st);
 TF_Tensor *tfc_tensor_new_handle(TF_DataType dtype, struct tfc_object *obj);
 /* The object of a handle tensor made by tfc_tensor_new_handle; NULL for any other tensor. */
 struct tfc_object *tfc_tensor_object(const TF_Tensor *t);
+/* True for host memory: no device, or the CPU. */
+bool tfc_device_is_host(const struct tfc_device *d);
+/* Like tfc_tensor_new, with the buffer in dev's memory (host memory when dev is NULL or the CPU).
+ * TF_STRING tensors live on the host only. */
+TF_Code tfc_tensor_new_on(const struct tfc_device *dev, TF_DataType dtype, const int64_t *dims, int ndims,
+                          TF_Tensor **out, TF_Status *st, const char *what);
+/* A copy of t in dev's memory (host memory when dev is NULL or the CPU), wherever t lives. */
+TF_Code tfc_tensor_copy_to(const TF_Tensor *t, const struct tfc_device *dev, TF_Tensor **out, TF_Status *st);
+static inline bool tfc_tensor_on_host(const TF_Tensor *t) { return !t->buf || tfc_device_is_host(t->buf->device); }
 static inline void *tfc_tensor_data(const TF_Tensor *t) { return t->buf ? t->buf->data : NULL; }
 
 #endif

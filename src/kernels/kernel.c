@@ -49,6 +49,12 @@ void tfc_kernel_set_output(tfc_kernel_ctx *k, int i, TF_Tensor *t)
     k->outputs[i] = t;
 }
 
+/* Where output i is made: the kernel's device, or the host for a host-memory output (shapes). */
+static const tfc_device *output_device(const tfc_kernel_ctx *k, int i)
+{
+    return i < 64 && (k->host_outputs >> i & 1) ? NULL : k->device;
+}
+
 TF_Code tfc_kernel_alloc_output(tfc_kernel_ctx *k, int i, const int64_t *dims, int ndims, TF_Tensor **out)
 {
     *out = NULL;
@@ -56,7 +62,7 @@ TF_Code tfc_kernel_alloc_output(tfc_kernel_ctx *k, int i, const int64_t *dims, i
         return tfc_kernel_error(k, TF_INTERNAL, "output %d out of range (op has %d)", i, k->n_outputs);
     TF_Status st = { TF_OK, NULL };
     TF_Tensor *t = NULL;
-    TF_Code rc = tfc_tensor_new(k->output_types[i], dims, ndims, &t, &st, NULL);
+    TF_Code rc = tfc_tensor_new_on(output_device(k, i), k->output_types[i], dims, ndims, &t, &st, NULL);
     if (rc) {
         tfc_kernel_error(k, rc, "output %d: %s", i, st.msg ? st.msg : "cannot allocate");
         tfc_status_clear(&st);
@@ -75,6 +81,7 @@ static bool can_forward(const tfc_kernel_ctx *k, int in, int i, const int64_t *d
     const TF_Tensor *t = k->inputs[in];
     if (!t || t->dtype != k->output_types[i] || t->dtype == TF_STRING || !tfc_tensor_is_exclusive(t))
         return false;
+    if (tfc_tensor_on_host(t) != tfc_device_is_host(output_device(k, i))) return false; /* wrong memory */
     /* The same buffer passed as another input too (x + x, AddN(a, a, a)) would be read after the
      * kernel has overwritten it. */
     for (int j = 0; j < k->n_inputs; j++)
@@ -126,6 +133,8 @@ TF_Code tfc_kernel_wait(tfc_kernel_ctx *k, pthread_cond_t *cv, pthread_mutex_t *
     clock_gettime(CLOCK_REALTIME, &real);
     int64_t abs_ns = (int64_t)real.tv_sec * 1000000000 + real.tv_nsec + (until - now);
     struct timespec ts = { (time_t)(abs_ns / 1000000000), (long)(abs_ns % 1000000000) };
+    tfc_threadpool_block_begin(); /* a pool worker stops here: let a spare run other steps' work */
     pthread_cond_timedwait(cv, mu, &ts);
+    tfc_threadpool_block_end();
     return TF_OK;
 }

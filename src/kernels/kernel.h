@@ -47,7 +47,8 @@ typedef struct tfc_kernel_ctx {
     int n_outputs;
     TF_Tensor **outputs;         /* kernels fill these; the executor takes ownership */
     const TF_DataType *output_types;
-    const tfc_device *device;
+    const tfc_device *device;    /* where the inputs are (but host_inputs) and outputs go */
+    uint64_t host_outputs;       /* the kernel's host_outputs: these outputs are made in host memory */
     tfc_threadpool *intra_pool;  /* may be NULL: run inline */
     struct tfc_resource_mgr *resources; /* the session's variables (session/resource.h) */
     /* For kernels that block (queues): the step's deadline (0: none), and flags that end the wait
@@ -99,7 +100,9 @@ TF_Code tfc_kernel_init_error(const tfc_kernel_init_ctx *c, TF_Code code, const 
 /* Blocking kernels wait on (cv, mu) — mu held — with this instead of pthread_cond_wait: it wakes at
  * least every few milliseconds and returns DEADLINE_EXCEEDED when the step's RunOptions timeout
  * passed, CANCELLED when the step failed or the session is closing (recording the error), TF_OK
- * otherwise (the caller re-checks its condition). */
+ * otherwise (the caller re-checks its condition). While it sleeps on an inter-op pool worker, a
+ * spare worker runs the pool's other tasks (tfc_threadpool_block_begin), so concurrent steps of
+ * the session keep going. */
 TF_Code tfc_kernel_wait(tfc_kernel_ctx *k, pthread_cond_t *cv, pthread_mutex_t *mu);
 
 /* ---- registry (kernels/registry.c) ---- */

@@ -10,6 +10,7 @@
 #include "core/alloc.h"
 #include "core/dtype.h"
 #include "core/status.h"
+#include "kernels/cuda/cuda_devices.h"
 #include "kernels/kernel.h"
 #include "ops/op_def.h"
 
@@ -66,7 +67,17 @@ static const tfc_kernel_def *const tables[] = {
     tfc_cpu_queue_kernels,
     tfc_cpu_control_flow_kernels,
 };
-#define N_TABLES ((int)(sizeof tables / sizeof tables[0]))
+#define N_CPU_TABLES ((int)(sizeof tables / sizeof tables[0]))
+
+/* The CPU tables, then the GPU ones (kernels/cuda/cuda_tables.c; none without CUDA). */
+static int n_tables(void)
+{
+    int n = N_CPU_TABLES;
+    while (tfc_gpu_kernel_tables[n - N_CPU_TABLES]) n++;
+    return n;
+}
+
+static const tfc_kernel_def *table_at(int t) { return t < N_CPU_TABLES ? tables[t] : tfc_gpu_kernel_tables[t - N_CPU_TABLES]; }
 
 static pthread_once_t index_once = PTHREAD_ONCE_INIT;
 static int n_kernels;
@@ -87,8 +98,8 @@ static int cmp_keyed(const void *a, const void *b)
 static void build_index(void)
 {
     int n = 0;
-    for (int t = 0; t < N_TABLES; t++)
-        for (const tfc_kernel_def *d = tables[t]; d->op; d++) n++;
+    for (int t = 0, nt = n_tables(); t < nt; t++)
+        for (const tfc_kernel_def *d = table_at(t); d->op; d++) n++;
     n_kernels = n;
     keyed *tmp = tfc_malloc(((size_t)n + 1) * sizeof *tmp);
     const tfc_kernel_def **out = tfc_malloc(((size_t)n + 1) * sizeof *out);
@@ -98,8 +109,8 @@ static void build_index(void)
         return;
     }
     int i = 0;
-    for (int t = 0; t < N_TABLES; t++)
-        for (const tfc_kernel_def *d = tables[t]; d->op; d++, i++) tmp[i] = (keyed){ d, i };
+    for (int t = 0, nt = n_tables(); t < nt; t++)
+        for (const tfc_kernel_def *d = table_at(t); d->op; d++, i++) tmp[i] = (keyed){ d, i };
     qsort(tmp, (size_t)n, sizeof *tmp, cmp_keyed);
     for (i = 0; i < n; i++) out[i] = tmp[i].def;
     tfc_free(tmp);
@@ -126,8 +137,8 @@ static const tfc_kernel_def *next_for_op(const char *op, int *pos)
     }
     /* Fallback: linear scan over the tables, *pos counting kernels in registration order. */
     int i = 0;
-    for (int t = 0; t < N_TABLES; t++)
-        for (const tfc_kernel_def *d = tables[t]; d->op; d++, i++)
+    for (int t = 0, nt = n_tables(); t < nt; t++)
+        for (const tfc_kernel_def *d = table_at(t); d->op; d++, i++)
             if (i > *pos && !strcmp(d->op, op)) {
                 *pos = i;
                 return d;
@@ -239,8 +250,8 @@ static bool overlap(const tfc_kernel_def *x, const tfc_kernel_def *y)
 
 TF_Code tfc_kernel_registry_check(TF_Status *st)
 {
-    for (int t = 0; t < N_TABLES; t++)
-        for (const tfc_kernel_def *d = tables[t]; d->op; d++) {
+    for (int t = 0, nt = n_tables(); t < nt; t++)
+        for (const tfc_kernel_def *d = table_at(t); d->op; d++) {
             TF_Code rc = check_kernel(d, st);
             if (rc) return rc;
             int pos = -1;

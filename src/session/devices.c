@@ -1,22 +1,32 @@
 /* devices: the devices a session may place ops on, device-string parsing, and the public
- * TF_SessionListDevices / TF_DeviceList* functions. Only the CPU device exists until the CUDA
- * device lands (kernels/cuda/); this file is the one device list. */
+ * TF_SessionListDevices / TF_DeviceList* functions. This file is the one device list: the CPU,
+ * and the GPUs of kernels/cuda/ when tfc is built with CUDA. */
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
 #include "core/alloc.h"
+#include "kernels/cuda/cuda_devices.h"
 #include "session/devices.h"
 #include "session/session.h"
 
+/* The CPU first (as TensorFlow lists them), then the GPUs the options allow (device_count["GPU"]
+ * caps their number). Placement prefers the GPUs (place.c). */
 TF_Code tfc_session_devices(const TF_SessionOptions *opts, const tfc_device ***out, int *n, TF_Status *st)
 {
-    (void)opts;
-    const tfc_device **list = tfc_calloc(1, sizeof *list);
+    tfc_gpu_options g = { .memory_fraction = opts->gpu_memory_fraction, .allow_growth = opts->gpu_allow_growth,
+                          .visible_devices = opts->gpu_visible_devices };
+    const tfc_device *const *gpus = NULL;
+    int n_gpus = 0;
+    TF_Code rc = tfc_gpu_devices(&g, &gpus, &n_gpus, st);
+    if (rc) return rc;
+    if (opts->max_gpus >= 0 && n_gpus > opts->max_gpus) n_gpus = opts->max_gpus;
+    const tfc_device **list = tfc_calloc((size_t)n_gpus + 1, sizeof *list);
     if (!list) return tfc_status_set(st, TF_RESOURCE_EXHAUSTED, "out of memory listing devices");
     list[0] = tfc_cpu_device();
+    for (int i = 0; i < n_gpus; i++) list[1 + i] = gpus[i];
     *out = list;
-    *n = 1;
+    *n = 1 + n_gpus;
     return TF_OK;
 }
 

@@ -11,8 +11,9 @@ TF_SessionOptions *TF_NewSessionOptions(void)
     TF_SessionOptions *o = tfc_calloc(1, sizeof *o);
     if (!o) return NULL;
     o->target = tfc_strdup("");
-    if (!o->target) {
-        tfc_free(o);
+    o->gpu_visible_devices = tfc_strdup("");
+    if (!o->target || !o->gpu_visible_devices) {
+        TF_DeleteSessionOptions(o);
         return NULL;
     }
     o->max_gpus = -1;
@@ -23,6 +24,7 @@ void TF_DeleteSessionOptions(TF_SessionOptions *o)
 {
     if (!o) return;
     tfc_free(o->target);
+    tfc_free(o->gpu_visible_devices);
     tfc_free(o);
 }
 
@@ -52,6 +54,25 @@ void TF_SetConfig(TF_SessionOptions *o, const void *proto, size_t proto_len, TF_
         tensorflow__config_proto__free_unpacked(c, NULL);
         return;
     }
+    const Tensorflow__GPUOptions *g = c->gpu_options;
+    if (g && (g->per_process_gpu_memory_fraction < 0 || g->per_process_gpu_memory_fraction > 1)) {
+        tfc_status_set(st, TF_INVALID_ARGUMENT,
+                       "ConfigProto: gpu_options.per_process_gpu_memory_fraction %g is not in [0, 1]",
+                       g->per_process_gpu_memory_fraction);
+        tensorflow__config_proto__free_unpacked(c, NULL);
+        return;
+    }
+    char *visible = tfc_strdup(g && g->visible_device_list ? g->visible_device_list : "");
+    if (!visible) {
+        tfc_status_set(st, TF_RESOURCE_EXHAUSTED, "out of memory reading a ConfigProto");
+        tensorflow__config_proto__free_unpacked(c, NULL);
+        return;
+    }
+    tfc_free(o->gpu_visible_devices);
+    o->gpu_visible_devices = visible;
+    o->gpu_memory_fraction = g ? g->per_process_gpu_memory_fraction : 0;
+    o->gpu_allow_growth = g && g->allow_growth;
+    o->log_device_placement = c->log_device_placement;
     o->intra_op_threads = c->intra_op_parallelism_threads;
     o->inter_op_threads = c->inter_op_parallelism_threads;
     o->allow_soft_placement = c->allow_soft_placement;

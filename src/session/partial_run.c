@@ -141,6 +141,7 @@ static TF_Code prun_call(tfc_prun *r, const int *feed_ix, TF_Tensor *const *valu
         if (!rc) r->fed[feed_ix[i]] = true, r->n_fed++;
     }
     if (!rc) rc = tfc_cf_run_fetch(r->run, fetch_ix, no, out_values, st);
+    if (!rc) rc = tfc_tensors_to_host(out_values, no, st);
     for (int i = 0; !rc && i < no; i++) r->fetched[fetch_ix[i]] = true, r->n_fetched++;
     return rc;
 }

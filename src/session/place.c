@@ -1,6 +1,8 @@
 /* place: chooses the device and kernel of one plan node and initialises the kernel's state.
  * An explicit device request wins (with allow_soft_placement a request that cannot be met falls
- * back); otherwise the first device in the session's list with a kernel for the node's dtype. */
+ * back); a node with a ref or resource input goes with its variable; otherwise an accelerator with a
+ * kernel for the node's dtype, then the CPU. */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -18,18 +20,59 @@ static TF_Code no_kernel(const tfc_plan_node *n, const char *device_type, TF_Sta
                           t ? tfc_dtype_name(t) : "", tfc_kernel_list_for_op(n->op->def->name, list, sizeof list));
 }
 
-/* The device matching spec that has a kernel for the node, or NULL. */
+/* The device matching spec that has a kernel for the node, or NULL. Accelerators come first, as
+ * in TensorFlow: an op with a GPU kernel for its dtype goes to the GPU. */
 static const tfc_device *find_device(const TF_Session *s, const tfc_plan_node *n, const tfc_device_spec *spec,
                                      const tfc_kernel_def **kernel)
 {
-    for (int i = 0; i < s->n_devices; i++) {
-        const tfc_device *d = s->devices[i];
-        if (spec->type[0] && strcmp(spec->type, d->type)) continue;
-        if (spec->index >= 0 && spec->index != d->index) continue;
-        *kernel = tfc_kernel_lookup(n->op->def->name, d->type, &n->op->attrs);
-        if (*kernel) return d;
-    }
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < s->n_devices; i++) {
+            const tfc_device *d = s->devices[i];
+            if ((strcmp(d->type, "CPU") != 0) == (pass == 1)) continue; /* pass 0: not CPU; pass 1: CPU */
+            if (spec->type[0] && strcmp(spec->type, d->type)) continue;
+            if (spec->index >= 0 && spec->index != d->index) continue;
+            *kernel = tfc_kernel_lookup(n->op->def->name, d->type, &n->op->attrs);
+            if (*kernel) return d;
+        }
     return NULL;
+}
+
+/* The variable a node updates or reads through a ref or resource input: its producer (NULL when none). */
+static const TF_Operation *variable_input(const TF_Operation *op)
+{
+    for (int i = 0; i < op->n_inputs; i++)
+        if (tfc_dtype_is_ref(op->input_types[i]) || op->input_types[i] == TF_RESOURCE) return op->inputs[i].oper;
+    return NULL;
+}
+
+/* The device op is given when it states none: stateful ops sit with their variables (a ref or a
+ * handle never crosses devices), so a node with a ref or resource input goes where the op making
+ * it goes — decided the same way, so the answer does not depend on which node is placed first. */
+static TF_Code implied_spec(const TF_Session *s, const TF_Operation *op, tfc_device_spec *spec, int depth)
+{
+    const TF_Operation *var = variable_input(op);
+    if (!var || depth > 16) return TF_OK;
+    tfc_device_spec vspec;
+    if (tfc_parse_device(var->device, &vspec)) return TF_INVALID_ARGUMENT;
+    if (!vspec.type[0]) implied_spec(s, var, &vspec, depth + 1);
+    tfc_plan_node probe = { .op = (TF_Operation *)var };
+    const tfc_kernel_def *k = NULL;
+    const tfc_device *d = find_device(s, &probe, &vspec, &k);
+    if (!d && s->allow_soft_placement) d = find_device(s, &probe, &(tfc_device_spec){ .index = -1 }, &k);
+    if (d) {
+        snprintf(spec->type, sizeof spec->type, "%s", d->type);
+        spec->index = d->index;
+    }
+    return TF_OK;
+}
+
+static TF_Code placed(const TF_Session *s, tfc_plan_node *n, const tfc_device *d, const tfc_kernel_def *k)
+{
+    n->device = d;
+    n->kernel = k;
+    if (s->log_device_placement) /* TensorFlow's format, on stderr */
+        fprintf(stderr, "%s: (%s): %s\n", n->op->name, n->op->def->name, d->name);
+    return TF_OK;
 }
 
 static TF_Code choose(const TF_Session *s, tfc_plan_node *n, TF_Status *st)
@@ -38,6 +81,18 @@ static TF_Code choose(const TF_Session *s, tfc_plan_node *n, TF_Status *st)
     if (tfc_parse_device(n->op->device, &spec))
         return tfc_status_set(st, TF_INVALID_ARGUMENT, "Cannot assign a device for operation '%s': '%s' is not a "
                               "device of this process", n->op->name, n->op->device);
+    if (!spec.type[0] && implied_spec(s, n->op, &spec, 0) == TF_OK && spec.type[0]) {
+        const tfc_kernel_def *k = NULL;
+        const tfc_device *d = find_device(s, n, &spec, &k);
+        if (!d) { /* soft placement cannot help: the variable cannot move */
+            char list[256];
+            return tfc_status_set(st, TF_INVALID_ARGUMENT,
+                                  "Cannot colocate %s '%s' with its variable '%s' on %s: no %s kernel (registered: %s)",
+                                  n->op->def->name, n->op->name, variable_input(n->op)->name, spec.type, spec.type,
+                                  tfc_kernel_list_for_op(n->op->def->name, list, sizeof list));
+        }
+        return placed(s, n, d, k);
+    }
     const tfc_kernel_def *k = NULL;
     const tfc_device *d = find_device(s, n, &spec, &k);
     if (!d && s->allow_soft_placement) d = find_device(s, n, &any, &k);
@@ -52,9 +107,7 @@ static TF_Code choose(const TF_Session *s, tfc_plan_node *n, TF_Status *st)
                               "Cannot assign a device for operation '%s': no device '%s' in this session "
                               "(set allow_soft_placement to fall back)", n->op->name, n->op->device);
     }
-    n->device = d;
-    n->kernel = k;
-    return TF_OK;
+    return placed(s, n, d, k);
 }
 
 struct tfc_shared_state {

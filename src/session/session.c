@@ -44,6 +44,7 @@ TF_Session *TF_NewSession(TF_Graph *graph, const TF_SessionOptions *opts, TF_Sta
         return NULL;
     }
     s->allow_soft_placement = opts->allow_soft_placement;
+    s->log_device_placement = opts->log_device_placement;
     s->inter_pool = make_pool(opts->inter_op_threads, "tfc-inter");
     s->intra_pool = make_pool(opts->intra_op_threads, "tfc-intra");
     pthread_mutex_init(&s->mu, NULL);
@@ -193,6 +194,7 @@ static TF_Code run_traced(TF_Session *s, const tfc_plan *p, TF_Tensor *const *va
     for (int k = 0; k < p->n_nodes; k++) trace.start_ns[k] = trace.end_ns[k] = -1;
     trace.step_start_ns = tfc_now_ns();
     TF_Code rc = tfc_execute(s, p, values, out_values, &trace, timeout_ms, st);
+    if (!rc) rc = tfc_tensors_to_host(out_values, p->n_fetches, st);
     if (!rc && run_metadata) rc = tfc_fill_run_metadata(s, p, &trace, run_metadata, st);
     tfc_free(trace.start_ns);
     return rc;
@@ -220,6 +222,7 @@ static TF_Code session_run(TF_Session *s, const TF_Buffer *run_options, const TF
     atomic_fetch_add(&s->steps, 1);
     if (trace) return run_traced(s, p, values, out_values, timeout_ms, run_metadata, st);
     rc = tfc_execute(s, p, values, out_values, NULL, timeout_ms, st);
+    if (!rc) rc = tfc_tensors_to_host(out_values, no, st);
     if (!rc && run_metadata) rc = tfc_fill_run_metadata(s, p, NULL, run_metadata, st);
     return rc;
 }

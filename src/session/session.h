@@ -23,6 +23,10 @@ struct TF_SessionOptions {
     int inter_op_threads; /* 0: number of cores */
     bool allow_soft_placement;
     int max_gpus;         /* device_count["GPU"]; -1: no limit */
+    bool log_device_placement; /* print each op's device when a plan is built */
+    double gpu_memory_fraction; /* gpu_options.per_process_gpu_memory_fraction (0: default) */
+    bool gpu_allow_growth;
+    char *gpu_visible_devices;  /* gpu_options.visible_device_list, "" for all */
 };
 
 typedef struct tfc_plan_node {
@@ -69,6 +73,7 @@ struct TF_Session {
     int n_devices;
     const tfc_device **devices;
     bool allow_soft_placement;
+    bool log_device_placement;
     tfc_threadpool *inter_pool; /* NULL when one inter-op thread: steps run on the caller */
     tfc_threadpool *intra_pool;
     tfc_plan **plans;
@@ -118,6 +123,9 @@ typedef struct tfc_kernel_call {
 } tfc_kernel_call;
 void tfc_call_kernel(const tfc_kernel_call *c, const tfc_plan_node *n, TF_Tensor *const *inputs, const bool *fwd,
                      TF_Tensor **outputs, TF_Status *local);
+/* Replaces each of t[0..n) that lives in device memory by a host copy (what TF_SessionRun hands
+ * back for a fetch); an error leaves the remaining ones as they are. */
+TF_Code tfc_tensors_to_host(TF_Tensor **t, int n, TF_Status *st);
 
 /* run_metadata.c */
 /* Parses run_options (may be NULL); *trace is true when a trace was asked for. */

@@ -13,6 +13,7 @@
 #include "core/dtype.h"
 #include "core/shape.h"
 #include "kernels/kernel.h"
+#include "kernels/matmul_check.h"
 
 /* Below this many flops (2*M*N*K) one GEMM call beats splitting the work. */
 #define PARALLEL_MIN_FLOPS (INT64_C(1) << 21)
@@ -166,34 +167,8 @@ static void gemm_maybe_parallel(tfc_kernel_ctx *k, const gemm_args *g, size_t es
 static bool matmul_prepare(tfc_kernel_ctx *k, const matmul_state *s, gemm_args *g, TF_Tensor **c)
 {
     const TF_Tensor *a = tfc_kernel_input(k, 0), *b = tfc_kernel_input(k, 1);
-    char sa[256], sb[256];
-    if (a->ndims != 2 || b->ndims != 2) {
-        int bad = a->ndims != 2 ? 0 : 1;
-        const TF_Tensor *t = bad ? b : a;
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT, "In[%d] is not a matrix. Instead it has shape %s", bad,
-                         tfc_dims_str(t->dims, t->ndims, sa, sizeof sa));
-        return false;
-    }
-    if (a->dtype != k->output_types[0] || b->dtype != a->dtype) {
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT, "inputs have dtypes %s and %s, expected %s",
-                         tfc_dtype_name(a->dtype), tfc_dtype_name(b->dtype),
-                         tfc_dtype_name(k->output_types[0]));
-        return false;
-    }
-    int64_t m = a->dims[s->ta ? 1 : 0], ka = a->dims[s->ta ? 0 : 1];
-    int64_t kb = b->dims[s->tb ? 1 : 0], n = b->dims[s->tb ? 0 : 1];
-    if (ka != kb) {
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT, "Matrix size-incompatible: In[0]: %s, In[1]: %s%s%s",
-                         tfc_dims_str(a->dims, 2, sa, sizeof sa), tfc_dims_str(b->dims, 2, sb, sizeof sb),
-                         s->ta ? ", transpose_a" : "", s->tb ? ", transpose_b" : "");
-        return false;
-    }
-    if (a->dims[0] > INT_MAX || a->dims[1] > INT_MAX || b->dims[0] > INT_MAX || b->dims[1] > INT_MAX) {
-        tfc_kernel_error(k, TF_UNIMPLEMENTED,
-                         "matrix dims above %d are not supported by BLAS: In[0]: %s, In[1]: %s", INT_MAX,
-                         tfc_dims_str(a->dims, 2, sa, sizeof sa), tfc_dims_str(b->dims, 2, sb, sizeof sb));
-        return false;
-    }
+    int64_t m, n, ka;
+    if (!tfc_matmul_check(k, s->ta, s->tb, &m, &n, &ka)) return false;
     if (tfc_kernel_alloc_output(k, 0, (const int64_t[]){ m, n }, 2, c)) return false;
     if (m == 0 || n == 0) return false;
     if (ka == 0) { /* empty inner dimension: the sum over nothing */

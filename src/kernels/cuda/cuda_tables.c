@@ -1,0 +1,12 @@
+/* cuda_tables: the GPU kernel tables, one per family (read by kernels/registry.c). Adding a GPU
+ * family adds one line here. */
+#include "kernels/cuda/cuda_devices.h"
+#include "kernels/kernel.h"
+
+extern const tfc_kernel_def tfc_gpu_matmul_kernels[], tfc_gpu_cwise_kernels[];
+
+const tfc_kernel_def *const tfc_gpu_kernel_tables[] = {
+    tfc_gpu_matmul_kernels,
+    tfc_gpu_cwise_kernels,
+    NULL,
+};

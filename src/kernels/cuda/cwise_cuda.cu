@@ -1,0 +1,122 @@
+// cwise_cuda: element-wise float kernels (see cwise_launch.h). One grid-stride kernel per family,
+// the op chosen by a template parameter so each instantiation is a straight-line loop.
+#include "kernels/cuda/cwise_launch.h"
+
+#include <math.h>
+
+namespace {
+
+constexpr int kThreads = 256;
+
+int blocks_for(int64_t n)
+{
+    int64_t b = (n + kThreads - 1) / kThreads;
+    return (int)(b < 4096 ? (b > 0 ? b : 1) : 4096); // the grid-stride loop covers the rest
+}
+
+template <tfc_gpu_binary_op OP>
+__device__ float binary(float a, float b)
+{
+    switch (OP) {
+    case TFC_GPU_ADD: return a + b;
+    case TFC_GPU_SUB: return a - b;
+    case TFC_GPU_MUL: return a * b;
+    case TFC_GPU_DIV: return a / b;
+    case TFC_GPU_MAX: return a < b ? b : b != b ? b : a; // a NaN in either gives NaN, as on the CPU
+    case TFC_GPU_MIN: return b < a ? b : b != b ? b : a;
+    case TFC_GPU_SQDIFF: return (a - b) * (a - b);
+    case TFC_GPU_RELU_GRAD: return a * (float)(b > 0);
+    }
+    return 0;
+}
+
+template <tfc_gpu_binary_op OP>
+__global__ void binary_kernel(const float *a, const float *b, float *z, tfc_gpu_bcast g)
+{
+    for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < g.n; i += (int64_t)gridDim.x * blockDim.x) {
+        int64_t rest = i, oa = 0, ob = 0;
+        for (int d = g.rank - 1; d >= 0; d--) {
+            int64_t digit = rest % g.dims[d];
+            rest /= g.dims[d];
+            oa += digit * g.sa[d];
+            ob += digit * g.sb[d];
+        }
+        z[i] = binary<OP>(a[oa], b[ob]);
+    }
+}
+
+template <tfc_gpu_unary_op OP>
+__device__ float unary(float x)
+{
+    switch (OP) {
+    case TFC_GPU_RELU: return x < 0 ? 0.0f : x;
+    case TFC_GPU_TANH: return tanhf(x);
+    case TFC_GPU_SIGMOID: return 1.0f / (1.0f + expf(-x));
+    case TFC_GPU_NEG: return -x;
+    case TFC_GPU_EXP: return expf(x);
+    case TFC_GPU_LOG: return logf(x);
+    case TFC_GPU_SQRT: return sqrtf(x);
+    case TFC_GPU_RSQRT: return rsqrtf(x);
+    case TFC_GPU_SQUARE: return x * x;
+    case TFC_GPU_ABS: return fabsf(x);
+    }
+    return 0;
+}
+
+template <tfc_gpu_unary_op OP>
+__global__ void unary_kernel(const float *x, float *y, int64_t n)
+{
+    for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x)
+        y[i] = unary<OP>(x[i]);
+}
+
+template <tfc_gpu_binary_op OP>
+cudaError_t launch_binary(const float *a, const float *b, float *z, const tfc_gpu_bcast &g, cudaStream_t s)
+{
+    binary_kernel<OP><<<blocks_for(g.n), kThreads, 0, s>>>(a, b, z, g);
+    return cudaGetLastError();
+}
+
+template <tfc_gpu_unary_op OP>
+cudaError_t launch_unary(const float *x, float *y, int64_t n, cudaStream_t s)
+{
+    unary_kernel<OP><<<blocks_for(n), kThreads, 0, s>>>(x, y, n);
+    return cudaGetLastError();
+}
+
+} // namespace
+
+extern "C" cudaError_t tfc_gpu_binary_f32(tfc_gpu_binary_op op, const float *a, const float *b, float *z,
+                                          tfc_gpu_bcast g, cudaStream_t s)
+{
+    if (g.n <= 0) return cudaSuccess;
+    switch (op) {
+    case TFC_GPU_ADD: return launch_binary<TFC_GPU_ADD>(a, b, z, g, s);
+    case TFC_GPU_SUB: return launch_binary<TFC_GPU_SUB>(a, b, z, g, s);
+    case TFC_GPU_MUL: return launch_binary<TFC_GPU_MUL>(a, b, z, g, s);
+    case TFC_GPU_DIV: return launch_binary<TFC_GPU_DIV>(a, b, z, g, s);
+    case TFC_GPU_MAX: return launch_binary<TFC_GPU_MAX>(a, b, z, g, s);
+    case TFC_GPU_MIN: return launch_binary<TFC_GPU_MIN>(a, b, z, g, s);
+    case TFC_GPU_SQDIFF: return launch_binary<TFC_GPU_SQDIFF>(a, b, z, g, s);
+    case TFC_GPU_RELU_GRAD: return launch_binary<TFC_GPU_RELU_GRAD>(a, b, z, g, s);
+    }
+    return cudaErrorInvalidValue;
+}
+
+extern "C" cudaError_t tfc_gpu_unary_f32(tfc_gpu_unary_op op, const float *x, float *y, int64_t n, cudaStream_t s)
+{
+    if (n <= 0) return cudaSuccess;
+    switch (op) {
+    case TFC_GPU_RELU: return launch_unary<TFC_GPU_RELU>(x, y, n, s);
+    case TFC_GPU_TANH: return launch_unary<TFC_GPU_TANH>(x, y, n, s);
+    case TFC_GPU_SIGMOID: return launch_unary<TFC_GPU_SIGMOID>(x, y, n, s);
+    case TFC_GPU_NEG: return launch_unary<TFC_GPU_NEG>(x, y, n, s);
+    case TFC_GPU_EXP: return launch_unary<TFC_GPU_EXP>(x, y, n, s);
+    case TFC_GPU_LOG: return launch_unary<TFC_GPU_LOG>(x, y, n, s);
+    case TFC_GPU_SQRT: return launch_unary<TFC_GPU_SQRT>(x, y, n, s);
+    case TFC_GPU_RSQRT: return launch_unary<TFC_GPU_RSQRT>(x, y, n, s);
+    case TFC_GPU_SQUARE: return launch_unary<TFC_GPU_SQUARE>(x, y, n, s);
+    case TFC_GPU_ABS: return launch_unary<TFC_GPU_ABS>(x, y, n, s);
+    }
+    return cudaErrorInvalidValue;
+}

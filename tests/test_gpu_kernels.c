@@ -1,0 +1,411 @@
+/* test_gpu_kernels: the CUDA device against the CPU and TensorFlow. Every TensorFlow fixture case
+ * (tests/data/<family>_cases.txt) whose op has a GPU kernel runs again with the op pinned to GPU:0 and must
+ * match TensorFlow's values; larger random graphs run once on each device and must agree; and the
+ * device machinery is checked: listing, host <-> GPU copies at partition edges, fetched tensors on
+ * the host, the caching allocator, placement rules. Exits 77 (ctest: skipped) without a GPU. */
+#include <dirent.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "fixture.h"
+#include "graph_util.h"
+#include "kernels/cuda/cuda_devices.h"
+#include "tfc/c_api.h"
+
+#define GPU0 "/device:GPU:0"
+#define CPU0 "/device:CPU:0"
+
+/* Number of GPU devices a plain session lists. */
+static int count_gpus(void)
+{
+    TF_Status *s = TF_NewStatus();
+    TF_Graph *g = TF_NewGraph();
+    TF_SessionOptions *o = TF_NewSessionOptions();
+    TF_Session *sess = TF_NewSession(g, o, s);
+    int n = 0;
+    TF_DeviceList *l = sess ? TF_SessionListDevices(sess, s) : NULL;
+    for (int i = 0; l && i < TF_DeviceListCount(l); i++) n += !strcmp(TF_DeviceListType(l, i, s), "GPU");
+    TF_DeleteDeviceList(l);
+    if (sess) TF_DeleteSession(sess, s);
+    TF_DeleteSessionOptions(o);
+    TF_DeleteGraph(g);
+    TF_DeleteStatus(s);
+    return n;
+}
+
+static TF_Session *new_session(TF_Graph *g, const void *config, size_t config_len)
+{
+    TF_Status *s = TF_NewStatus();
+    TF_SessionOptions *o = TF_NewSessionOptions();
+    if (config) TF_SetConfig(o, config, config_len, s);
+    assert_ok(s);
+    TF_Session *sess = TF_NewSession(g, o, s);
+    assert_ok(s);
+    TF_DeleteSessionOptions(o);
+    TF_DeleteStatus(s);
+    return sess;
+}
+
+static void close_session(TF_Session *sess)
+{
+    TF_Status *s = TF_NewStatus();
+    TF_CloseSession(sess, s);
+    TF_DeleteSession(sess, s);
+    TF_DeleteStatus(s);
+}
+
+/* Fetches one output (feeding nothing); the code of the step in *code, the tensor or NULL. */
+static TF_Tensor *fetch(TF_Session *sess, TF_Output out, TF_Code *code, char *msg, size_t msg_size)
+{
+    TF_Status *s = TF_NewStatus();
+    TF_Tensor *v = NULL;
+    TF_SessionRun(sess, NULL, NULL, NULL, 0, &out, &v, 1, NULL, 0, NULL, s);
+    *code = TF_GetCode(s);
+    if (msg) snprintf(msg, msg_size, "%s", TF_Message(s));
+    TF_DeleteStatus(s);
+    return v;
+}
+
+static TF_Tensor *fetch_ok(TF_Session *sess, TF_Output out)
+{
+    char msg[512];
+    TF_Code code;
+    TF_Tensor *v = fetch(sess, out, &code, msg, sizeof msg);
+    if (code != TF_OK) fail_msg("step failed (%d): %s", (int)code, msg);
+    return v;
+}
+
+static TF_Operation *op_on(TF_Graph *g, const char *type, const char *name, const char *device, const TF_Output *in,
+                           int n_in)
+{
+    TF_Status *s = TF_NewStatus();
+    TF_OperationDescription *d = TF_NewOperation(g, type, name);
+    for (int i = 0; i < n_in; i++) TF_AddInput(d, in[i]);
+    if (device) TF_SetDevice(d, device);
+    TF_Operation *op = TF_FinishOperation(d, s);
+    assert_ok(s);
+    TF_DeleteStatus(s);
+    return op;
+}
+
+/* Reproducible values in [-1, 1). */
+static void fill_random(float *v, int64_t n, uint32_t seed)
+{
+    for (int64_t i = 0; i < n; i++) {
+        seed = seed * 1664525u + 1013904223u;
+        v[i] = (float)(seed >> 8) / (float)(1u << 23) - 1.0f;
+    }
+}
+
+static void assert_close(const TF_Tensor *got, const TF_Tensor *want, double rtol, double atol, const char *what)
+{
+    assert_int_equal(TF_TensorType(got), TF_TensorType(want));
+    assert_int_equal(TF_NumDims(got), TF_NumDims(want));
+    for (int d = 0; d < TF_NumDims(want); d++) assert_int_equal(TF_Dim(got, d), TF_Dim(want, d));
+    const float *a = TF_TensorData(got), *b = TF_TensorData(want);
+    for (int64_t i = 0; i < TF_TensorElementCount(want); i++)
+        if (!(fabs(a[i] - b[i]) <= atol + rtol * fabs(b[i])))
+            fail_msg("%s: element %lld is %.9g on GPU, %.9g on CPU", what, (long long)i, a[i], b[i]);
+}
+
+/* ---- TensorFlow's values, on the GPU ---- */
+
+static void test_fixtures_on_gpu(void **state)
+{
+    (void)state;
+    const char *dir = getenv("TFC_TEST_DATA");
+    if (!dir) dir = TFC_TEST_DATA_DIR;
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int total_run = 0, total_failures = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t len = strlen(e->d_name);
+        if (len < 10 || strcmp(e->d_name + len - 10, "_cases.txt")) continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        int n = 0, run = 0, failures = fixture_run_file_on(path, GPU0, "GPU", &n, &run);
+        assert_true(failures >= 0);
+        if (run) printf("%-40s %4d of %4d cases on GPU, %d failed\n", e->d_name, run, n, failures);
+        total_run += run;
+        total_failures += failures;
+    }
+    closedir(d);
+    assert_true(total_run > 100); /* MatMul and the element-wise ops at least */
+    assert_int_equal(total_failures, 0);
+}
+
+/* ---- the same graph on both devices ---- */
+
+/* MatMul of random a[m,k] and b[k,n] (stored transposed when asked), on `device`. */
+static TF_Tensor *matmul_on(const char *device, int64_t m, int64_t k, int64_t n, bool ta, bool tb, TF_DataType dt)
+{
+    TF_Graph *g = TF_NewGraph();
+    int64_t ad[2] = { ta ? k : m, ta ? m : k }, bd[2] = { tb ? n : k, tb ? k : n };
+    float *av = malloc(sizeof(float) * (size_t)(m * k)), *bv = malloc(sizeof(float) * (size_t)(k * n));
+    fill_random(av, m * k, 1);
+    fill_random(bv, k * n, 2);
+    TF_Operation *a = const_float(g, "a", ad, 2, av), *b = const_float(g, "b", bd, 2, bv);
+    free(av);
+    free(bv);
+    TF_Output x = out0(a), y = out0(b);
+    if (dt == TF_DOUBLE) {
+        TF_Status *s = TF_NewStatus();
+        TF_Operation *c[2];
+        for (int i = 0; i < 2; i++) {
+            TF_OperationDescription *d = TF_NewOperation(g, "Cast", i ? "cb" : "ca");
+            TF_AddInput(d, i ? y : x);
+            TF_SetAttrType(d, "DstT", TF_DOUBLE);
+            c[i] = TF_FinishOperation(d, s);
+            assert_ok(s);
+        }
+        x = out0(c[0]), y = out0(c[1]);
+        TF_DeleteStatus(s);
+    }
+    TF_Status *s = TF_NewStatus();
+    TF_OperationDescription *d = TF_NewOperation(g, "MatMul", "mm");
+    TF_AddInput(d, x);
+    TF_AddInput(d, y);
+    TF_SetAttrBool(d, "transpose_a", ta);
+    TF_SetAttrBool(d, "transpose_b", tb);
+    TF_SetDevice(d, device);
+    TF_Operation *mm = TF_FinishOperation(d, s);
+    assert_ok(s);
+    TF_Output r = out0(mm);
+    if (dt == TF_DOUBLE) { /* back to float for the comparison */
+        TF_OperationDescription *cd = TF_NewOperation(g, "Cast", "back");
+        TF_AddInput(cd, r);
+        TF_SetAttrType(cd, "DstT", TF_FLOAT);
+        TF_SetDevice(cd, CPU0);
+        r = out0(TF_FinishOperation(cd, s));
+        assert_ok(s);
+    }
+    TF_DeleteStatus(s);
+    TF_Session *sess = new_session(g, NULL, 0);
+    TF_Tensor *v = fetch_ok(sess, r);
+    close_session(sess);
+    TF_DeleteGraph(g);
+    return v;
+}
+
+static void test_matmul_matches_cpu(void **state)
+{
+    (void)state;
+    const struct { int64_t m, k, n; } shapes[] = { { 1, 1, 1 }, { 7, 13, 5 }, { 257, 129, 65 }, { 64, 1000, 3 } };
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++)
+        for (int t = 0; t < 4; t++)
+            for (int dt = 0; dt < 2; dt++) {
+                TF_DataType type = dt ? TF_DOUBLE : TF_FLOAT;
+                TF_Tensor *gpu = matmul_on(GPU0, shapes[i].m, shapes[i].k, shapes[i].n, t & 1, t & 2, type);
+                TF_Tensor *cpu = matmul_on(CPU0, shapes[i].m, shapes[i].k, shapes[i].n, t & 1, t & 2, type);
+                char what[96];
+                snprintf(what, sizeof what, "MatMul %lldx%lldx%lld ta=%d tb=%d %s", (long long)shapes[i].m,
+                         (long long)shapes[i].k, (long long)shapes[i].n, t & 1, (t & 2) >> 1, dt ? "double" : "float");
+                /* Sums of k products of values below 1: cuBLAS may order them differently. */
+                assert_close(gpu, cpu, 1e-4, 1e-5 * (double)shapes[i].k, what);
+                TF_DeleteTensor(gpu);
+                TF_DeleteTensor(cpu);
+            }
+}
+
+/* Broadcasting shapes the GPU kernel collapses differently: each pair on both devices. */
+static void test_broadcasting_matches_cpu(void **state)
+{
+    (void)state;
+    const struct { int ra, rb; int64_t a[4], b[4]; } cases[] = {
+        { 2, 1, { 300, 17 }, { 17 } },           { 2, 2, { 300, 1 }, { 1, 17 } },
+        { 4, 4, { 2, 1, 5, 1 }, { 1, 3, 1, 7 } }, { 3, 0, { 4, 5, 6 }, { 0 } },
+        { 1, 1, { 100000 }, { 100000 } },
+    };
+    const char *ops[] = { "AddV2", "Sub", "Mul", "RealDiv", "Maximum", "SquaredDifference" };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
+        for (size_t o = 0; o < sizeof ops / sizeof ops[0]; o++) {
+            TF_Tensor *res[2];
+            for (int dev = 0; dev < 2; dev++) {
+                TF_Graph *g = TF_NewGraph();
+                int64_t na = 1, nb = 1;
+                for (int i = 0; i < cases[c].ra; i++) na *= cases[c].a[i];
+                for (int i = 0; i < cases[c].rb; i++) nb *= cases[c].b[i];
+                float *va = malloc(sizeof(float) * (size_t)na), *vb = malloc(sizeof(float) * (size_t)nb);
+                fill_random(va, na, 3);
+                fill_random(vb, nb, 4);
+                for (int64_t i = 0; i < nb; i++) vb[i] += vb[i] < 0 ? -0.5f : 0.5f; /* away from 0 for RealDiv */
+                TF_Output in[2] = { out0(const_float(g, "a", cases[c].a, cases[c].ra, va)),
+                                    out0(const_float(g, "b", cases[c].b, cases[c].rb, vb)) };
+                free(va);
+                free(vb);
+                TF_Operation *op = op_on(g, ops[o], "op", dev ? CPU0 : GPU0, in, 2);
+                TF_Session *sess = new_session(g, NULL, 0);
+                res[dev] = fetch_ok(sess, out0(op));
+                close_session(sess);
+                TF_DeleteGraph(g);
+            }
+            char what[64];
+            snprintf(what, sizeof what, "%s case %zu", ops[o], c);
+            assert_close(res[0], res[1], 1e-6, 1e-7, what);
+            TF_DeleteTensor(res[0]);
+            TF_DeleteTensor(res[1]);
+        }
+}
+
+/* ---- the device machinery ---- */
+
+static void test_gpu_is_listed(void **state)
+{
+    (void)state;
+    TF_Status *s = TF_NewStatus();
+    TF_Graph *g = TF_NewGraph();
+    TF_Session *sess = new_session(g, NULL, 0);
+    TF_DeviceList *l = TF_SessionListDevices(sess, s);
+    assert_ok(s);
+    assert_string_equal(TF_DeviceListType(l, 0, s), "CPU"); /* the CPU first, as TensorFlow lists them */
+    assert_string_equal(TF_DeviceListName(l, 1, s), "/job:localhost/replica:0/task:0/device:GPU:0");
+    assert_string_equal(TF_DeviceListType(l, 1, s), "GPU");
+    assert_true(TF_DeviceListMemoryBytes(l, 1, s) > (INT64_C(1) << 30));
+    TF_DeleteDeviceList(l);
+    close_session(sess);
+    TF_DeleteGraph(g);
+    TF_DeleteStatus(s);
+}
+
+/* Relu (GPU) -> Neg (CPU) -> Exp (GPU) -> Square (CPU) -> Tanh (GPU), fetched: four copies at
+ * partition edges, and the fetched GPU tensor comes back in host memory. */
+static void test_copies_at_partition_edges(void **state)
+{
+    (void)state;
+    TF_Graph *g = TF_NewGraph();
+    enum { N = 1000 };
+    float v[N];
+    fill_random(v, N, 5);
+    TF_Output x = out0(const_float(g, "x", (int64_t[]){ N }, 1, v));
+    const char *types[] = { "Relu", "Neg", "Exp", "Square", "Tanh" };
+    for (int i = 0; i < 5; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "op%d", i);
+        x = out0(op_on(g, types[i], name, i % 2 ? CPU0 : GPU0, &x, 1));
+    }
+    TF_Session *sess = new_session(g, NULL, 0);
+    for (int step = 0; step < 3; step++) {
+        TF_Tensor *r = fetch_ok(sess, x);
+        const float *got = TF_TensorData(r);
+        for (int i = 0; i < N; i++) {
+            double want = tanh(pow(exp(-(v[i] > 0 ? v[i] : 0)), 2));
+            if (fabs(got[i] - want) > 1e-6) fail_msg("element %d: %.9g, want %.9g", i, got[i], want);
+        }
+        TF_DeleteTensor(r);
+    }
+    close_session(sess);
+    TF_DeleteGraph(g);
+}
+
+/* A steady step allocates from the cache: no cudaMalloc after the first, and the step's tensors
+ * go back to the pool once it ends. */
+static void test_pool_reuses_blocks(void **state)
+{
+    (void)state;
+    TF_Graph *g = TF_NewGraph();
+    float v[64 * 64];
+    fill_random(v, 64 * 64, 6);
+    TF_Output a = out0(const_float(g, "a", (int64_t[]){ 64, 64 }, 2, v));
+    TF_Output in[2] = { a, a };
+    TF_Operation *mm = op_on(g, "MatMul", "mm", GPU0, in, 2);
+    TF_Output r2[2] = { out0(mm), out0(mm) };
+    TF_Operation *sum = op_on(g, "AddV2", "sum", GPU0, r2, 2);
+    TF_Session *sess = new_session(g, NULL, 0);
+    TF_DeleteTensor(fetch_ok(sess, out0(sum)));
+    tfc_cuda_pool_stats first, later;
+    assert_true(tfc_gpu_pool_stats(0, &first));
+    for (int i = 0; i < 20; i++) TF_DeleteTensor(fetch_ok(sess, out0(sum)));
+    assert_true(tfc_gpu_pool_stats(0, &later));
+    assert_int_equal(later.num_mallocs, first.num_mallocs);
+    assert_true(later.num_allocs >= first.num_allocs + 20 * 3); /* a, mm and sum each step */
+    assert_int_equal(later.bytes_in_use, first.bytes_in_use);
+    assert_true(later.peak_bytes_in_use <= later.limit_bytes);
+    close_session(sess);
+    TF_DeleteGraph(g);
+}
+
+/* An explicit GPU request for an op with no GPU kernel fails, naming the op; soft placement puts
+ * it on the CPU. Unpinned ops with a GPU kernel go to the GPU (log_device_placement says so). */
+static void test_placement_rules(void **state)
+{
+    (void)state;
+    TF_Graph *g = TF_NewGraph();
+    TF_Output x = out0(const_float(g, "x", (int64_t[]){ 3 }, 1, (float[]){ 1, 4, 9 }));
+    TF_Operation *sq = op_on(g, "Sqrt", "sq", NULL, &x, 1);
+    TF_Operation *sm = op_on(g, "Softplus", "sp", GPU0, &x, 1); /* CPU-only for now */
+    TF_Session *sess = new_session(g, NULL, 0);
+    char msg[512];
+    TF_Code code;
+    TF_Tensor *v = fetch(sess, out0(sm), &code, msg, sizeof msg);
+    assert_null(v);
+    assert_int_equal(code, TF_INVALID_ARGUMENT);
+    assert_non_null(strstr(msg, "sp"));
+    v = fetch_ok(sess, out0(sq));
+    assert_float_equal(((float *)TF_TensorData(v))[2], 3.0f, 1e-6);
+    TF_DeleteTensor(v);
+    close_session(sess);
+    const uint8_t soft_and_log[] = { 0x38, 0x01, 0x40, 0x01 }; /* allow_soft_placement, log_device_placement */
+    sess = new_session(g, soft_and_log, sizeof soft_and_log);
+    v = fetch_ok(sess, out0(sm));
+    assert_float_equal(((float *)TF_TensorData(v))[0], log1p(exp(1.0)), 1e-5);
+    TF_DeleteTensor(v);
+    close_session(sess);
+    TF_DeleteGraph(g);
+}
+
+/* A variable's updates stay with it: Assign and AssignAdd run where the VariableV2 is, while the
+ * math feeding them may run on the GPU. */
+static void test_stateful_ops_sit_with_their_variables(void **state)
+{
+    (void)state;
+    TF_Status *s = TF_NewStatus();
+    TF_Graph *g = TF_NewGraph();
+    TF_OperationDescription *d = TF_NewOperation(g, "VariableV2", "v");
+    TF_SetAttrType(d, "dtype", TF_FLOAT);
+    TF_SetAttrShape(d, "shape", (int64_t[]){ 2 }, 1);
+    TF_Output var = out0(TF_FinishOperation(d, s));
+    assert_ok(s);
+    TF_Output init_v = out0(const_float(g, "init_v", (int64_t[]){ 2 }, 1, (float[]){ 1, 2 }));
+    TF_Operation *init = binop(g, "Assign", "init", var, init_v);
+    TF_Output two = out0(const_float(g, "two", (int64_t[]){ 2 }, 1, (float[]){ 2, 2 }));
+    TF_Output in[2] = { two, two };
+    TF_Operation *four = op_on(g, "Mul", "four", NULL, in, 2); /* has a GPU kernel: goes there */
+    TF_Operation *add = binop(g, "AssignAdd", "add", var, out0(four));
+    TF_Session *sess = new_session(g, NULL, 0);
+    TF_SessionRun(sess, NULL, NULL, NULL, 0, NULL, NULL, 0, (const TF_Operation *const[]){ init }, 1, NULL, s);
+    assert_ok(s);
+    for (int i = 0; i < 3; i++) TF_DeleteTensor(fetch_ok(sess, out0(add)));
+    TF_Tensor *v = fetch_ok(sess, var);
+    assert_float_equal(((float *)TF_TensorData(v))[0], 13.0f, 0);
+    assert_float_equal(((float *)TF_TensorData(v))[1], 14.0f, 0);
+    TF_DeleteTensor(v);
+    close_session(sess);
+    TF_DeleteGraph(g);
+    TF_DeleteStatus(s);
+}
+
+int main(void)
+{
+    if (count_gpus() == 0) {
+        printf("test_gpu_kernels: no GPU (%s), skipped\n", tfc_gpu_built() ? "none visible" : "built without CUDA");
+        return 77;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_gpu_is_listed),
+        cmocka_unit_test(test_fixtures_on_gpu),
+        cmocka_unit_test(test_matmul_matches_cpu),
+        cmocka_unit_test(test_broadcasting_matches_cpu),
+        cmocka_unit_test(test_copies_at_partition_edges),
+        cmocka_unit_test(test_pool_reuses_blocks),
+        cmocka_unit_test(test_placement_rules),
+        cmocka_unit_test(test_stateful_ops_sit_with_their_variables),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
