@@ -30,6 +30,18 @@ TF_Code tfc_session_devices(const TF_SessionOptions *opts, const tfc_device ***o
     return TF_OK;
 }
 
+TF_Code tfc_session_sync_devices(const TF_Session *s, TF_Status *st)
+{
+    for (int i = 0; i < s->n_devices; i++) {
+        const tfc_device *d = s->devices[i];
+        if (d->ops && d->ops->sync) {
+            TF_Code rc = d->ops->sync(d, st);
+            if (rc) return rc;
+        }
+    }
+    return TF_OK;
+}
+
 /* Parses "<type>:<index>" at s (type letters, case-insensitive). */
 static int parse_type_index(const char *s, size_t len, tfc_device_spec *spec)
 {

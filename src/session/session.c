@@ -194,6 +194,7 @@ static TF_Code run_traced(TF_Session *s, const tfc_plan *p, TF_Tensor *const *va
     for (int k = 0; k < p->n_nodes; k++) trace.start_ns[k] = trace.end_ns[k] = -1;
     trace.step_start_ns = tfc_now_ns();
     TF_Code rc = tfc_execute(s, p, values, out_values, &trace, timeout_ms, st);
+    if (!rc) rc = tfc_session_sync_devices(s, st);
     if (!rc) rc = tfc_tensors_to_host(out_values, p->n_fetches, st);
     if (!rc && run_metadata) rc = tfc_fill_run_metadata(s, p, &trace, run_metadata, st);
     tfc_free(trace.start_ns);
@@ -222,6 +223,7 @@ static TF_Code session_run(TF_Session *s, const TF_Buffer *run_options, const TF
     atomic_fetch_add(&s->steps, 1);
     if (trace) return run_traced(s, p, values, out_values, timeout_ms, run_metadata, st);
     rc = tfc_execute(s, p, values, out_values, NULL, timeout_ms, st);
+    if (!rc) rc = tfc_session_sync_devices(s, st);
     if (!rc) rc = tfc_tensors_to_host(out_values, no, st);
     if (!rc && run_metadata) rc = tfc_fill_run_metadata(s, p, NULL, run_metadata, st);
     return rc;

@@ -152,5 +152,9 @@ void tfc_free_shared_states(TF_Session *s);
 /* devices.c */
 /* The devices a session may use (CPU first); *n receives the count. */
 TF_Code tfc_session_devices(const TF_SessionOptions *opts, const tfc_device ***out, int *n, TF_Status *st);
+/* Waits for the work a step queued on the session's accelerators, as TensorFlow's sync_on_finish:
+ * a step returns only once its GPU kernels have run, and a kernel's asynchronous failure is the
+ * step's error. A no-op for the CPU. */
+TF_Code tfc_session_sync_devices(const TF_Session *s, TF_Status *st);
 
 #endif

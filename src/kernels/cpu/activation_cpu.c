@@ -16,6 +16,7 @@
 #include "core/alloc.h"
 #include "core/dtype.h"
 #include "core/shape.h"
+#include "kernels/bias_check.h"
 #include "kernels/cpu/broadcast.h"
 #include "kernels/kernel.h"
 
@@ -325,32 +326,12 @@ static void bias_add_compute(tfc_kernel_ctx *k)
     const bias_state *s = tfc_kernel_state(k);
     if (!input_is(k, 0, s->dtype) || !input_is(k, 1, s->dtype)) return;
     const TF_Tensor *x = tfc_kernel_input(k, 0), *b = tfc_kernel_input(k, 1);
-    char a[256], d[256];
-    if (x->ndims < 2) {
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT, "Input tensor must be at least 2D: %s",
-                         tfc_dims_str(x->dims, x->ndims, a, sizeof a));
-        return;
-    }
-    if (b->ndims != 1) {
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT, "Biases must be 1D: %s",
-                         tfc_dims_str(b->dims, b->ndims, a, sizeof a));
-        return;
-    }
-    bool nchw = s->nchw && x->ndims >= 3;
-    int cd = nchw ? 1 : x->ndims - 1;
-    if (b->dims[0] != x->dims[cd]) {
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT,
-                         "Must provide as many biases as the %s dimension of the input tensor: %s vs. %s",
-                         nchw ? "channel" : "last", tfc_dims_str(b->dims, 1, a, sizeof a),
-                         tfc_dims_str(x->dims, x->ndims, d, sizeof d));
-        return;
-    }
+    bool nchw;
+    int64_t c, inner;
+    if (!tfc_bias_add_check(k, s->nchw, &nchw, &c, &inner)) return;
     TF_Tensor *y;
     if (tfc_kernel_forward_or_alloc(k, 0, 0, x->dims, x->ndims, &y)) return;
-    int64_t c = x->dims[cd];
     if (y->nelems == 0) return; /* c > 0 from here */
-    int64_t inner = 1;
-    for (int i = cd + 1; i < x->ndims; i++) inner *= x->dims[i]; /* divides nelems: no overflow */
     bias_job job = { nchw ? s->planes : s->rows, tfc_tensor_data(y), tfc_tensor_data(x), tfc_tensor_data(b),
                      c, inner };
     int64_t units = nchw ? y->nelems / inner : y->nelems / c;

@@ -3,10 +3,13 @@
 #include "kernels/cuda/cuda_devices.h"
 #include "kernels/kernel.h"
 
-extern const tfc_kernel_def tfc_gpu_matmul_kernels[], tfc_gpu_cwise_kernels[];
+extern const tfc_kernel_def tfc_gpu_const_kernels[], tfc_gpu_matmul_kernels[], tfc_gpu_cwise_kernels[],
+    tfc_gpu_nn_kernels[];
 
 const tfc_kernel_def *const tfc_gpu_kernel_tables[] = {
+    tfc_gpu_const_kernels,
     tfc_gpu_matmul_kernels,
     tfc_gpu_cwise_kernels,
+    tfc_gpu_nn_kernels,
     NULL,
 };

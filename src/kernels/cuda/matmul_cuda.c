@@ -1,7 +1,6 @@
 /* matmul_cuda: MatMul on the GPU with cuBLAS (float, double). cuBLAS is column-major: a row-major
  * C[m,n] = op(A) op(B) is the column-major C^T[n,m] = op(B)^T op(A)^T, so the call passes B before
  * A with n and m swapped, and no data is transposed. */
-#include <limits.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -44,11 +43,6 @@ static void matmul_compute(tfc_kernel_ctx *k)
     if (!tfc_matmul_check(k, s->ta, s->tb, &m, &n, &kd) ||
         tfc_kernel_alloc_output(k, 0, (const int64_t[]){ m, n }, 2, &c) || m == 0 || n == 0)
         return;
-    if (m > INT_MAX || n > INT_MAX || kd > INT_MAX) { /* cuBLAS's 32-bit sizes */
-        tfc_kernel_error(k, TF_UNIMPLEMENTED, "a dimension above %d on the GPU ([%lld, %lld] x [%lld, %lld])", INT_MAX,
-                         (long long)m, (long long)kd, (long long)kd, (long long)n);
-        return;
-    }
     if (tfc_cuda_activate(g, k->status, "MatMul")) return;
     if (kd == 0) { /* the sum over nothing */
         cudaError_t e = cudaMemsetAsync(tfc_tensor_data(c), 0, c->nbytes, g->compute);
