@@ -102,7 +102,15 @@ static TF_Code choose(const TF_Session *s, tfc_plan_node *n, TF_Status *st)
         for (int i = 0; i < s->n_devices; i++)
             exists |= !strcmp(s->devices[i]->type, spec.type) &&
                       (spec.index < 0 || spec.index == s->devices[i]->index);
-        if (exists) return no_kernel(n, spec.type, st);
+        if (exists) { /* TensorFlow's wording: a pinned op whose device lacks the kernel */
+            char list[512];
+            return tfc_status_set(st, TF_INVALID_ARGUMENT,
+                                  "Cannot assign a device for operation '%s': Could not satisfy explicit device "
+                                  "specification '%s' because no supported kernel for %s devices is available. "
+                                  "Registered kernels: %s",
+                                  n->op->name, n->op->device, spec.type,
+                                  tfc_kernel_list_for_op(n->op->def->name, list, sizeof list));
+        }
         return tfc_status_set(st, TF_INVALID_ARGUMENT,
                               "Cannot assign a device for operation '%s': no device '%s' in this session "
                               "(set allow_soft_placement to fall back)", n->op->name, n->op->device);
