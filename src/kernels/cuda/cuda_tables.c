@@ -4,12 +4,13 @@
 #include "kernels/kernel.h"
 
 extern const tfc_kernel_def tfc_gpu_const_kernels[], tfc_gpu_matmul_kernels[], tfc_gpu_cwise_kernels[],
-    tfc_gpu_nn_kernels[];
+    tfc_gpu_nn_kernels[], tfc_gpu_array_build_kernels[];
 
 const tfc_kernel_def *const tfc_gpu_kernel_tables[] = {
     tfc_gpu_const_kernels,
     tfc_gpu_matmul_kernels,
     tfc_gpu_cwise_kernels,
     tfc_gpu_nn_kernels,
+    tfc_gpu_array_build_kernels,
     NULL,
 };

@@ -84,7 +84,20 @@ cudaError_t launch_unary(const float *x, float *y, int64_t n, cudaStream_t s)
     return cudaGetLastError();
 }
 
+__global__ void fill_kernel(float *y, float v, int64_t n)
+{
+    for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x)
+        y[i] = v;
+}
+
 } // namespace
+
+extern "C" cudaError_t tfc_gpu_fill_f32(float *y, float v, int64_t n, cudaStream_t s)
+{
+    if (n <= 0) return cudaSuccess;
+    fill_kernel<<<blocks_for(n), kThreads, 0, s>>>(y, v, n);
+    return cudaGetLastError();
+}
 
 extern "C" cudaError_t tfc_gpu_binary_f32(tfc_gpu_binary_op op, const float *a, const float *b, float *z,
                                           tfc_gpu_bcast g, cudaStream_t s)

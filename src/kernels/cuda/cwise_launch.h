@@ -32,6 +32,8 @@ typedef enum tfc_gpu_unary_op {
 
 cudaError_t tfc_gpu_binary_f32(tfc_gpu_binary_op op, const float *a, const float *b, float *z, tfc_gpu_bcast g,
                                cudaStream_t stream);
+/* y[0..n) = v. */
+cudaError_t tfc_gpu_fill_f32(float *y, float v, int64_t n, cudaStream_t stream);
 cudaError_t tfc_gpu_unary_f32(tfc_gpu_unary_op op, const float *x, float *y, int64_t n, cudaStream_t stream);
 
 #ifdef __cplusplus
