@@ -86,6 +86,43 @@ static inline TF_Operation *const_float(TF_Graph *g, const char *name, const int
     return op;
 }
 
+static inline TF_Operation *const_int32(TF_Graph *g, const char *name, const int32_t *vals, const int64_t *dims, int nd)
+{
+    TF_Status *s = TF_NewStatus();
+    TF_Tensor *t = int_tensor(dims, nd, vals);
+    TF_OperationDescription *d = TF_NewOperation(g, "Const", name);
+    TF_SetAttrTensor(d, "value", t, s);
+    TF_SetAttrType(d, "dtype", TF_INT32);
+    TF_Operation *op = TF_FinishOperation(d, s);
+    assert_ok(s);
+    TF_DeleteTensor(t);
+    TF_DeleteStatus(s);
+    return op;
+}
+
+/* A session on g; config (a serialized ConfigProto) may be NULL. */
+static inline TF_Session *new_test_session(TF_Graph *g, const void *config, size_t config_len)
+{
+    TF_Status *s = TF_NewStatus();
+    TF_SessionOptions *o = TF_NewSessionOptions();
+    if (config) TF_SetConfig(o, config, config_len, s);
+    assert_ok(s);
+    TF_Session *sess = TF_NewSession(g, o, s);
+    assert_ok(s);
+    TF_DeleteSessionOptions(o);
+    TF_DeleteStatus(s);
+    return sess;
+}
+
+static inline void close_test_session(TF_Session *sess)
+{
+    TF_Status *s = TF_NewStatus();
+    TF_CloseSession(sess, s);
+    TF_DeleteSession(sess, s);
+    assert_ok(s);
+    TF_DeleteStatus(s);
+}
+
 static inline TF_Operation *binop(TF_Graph *g, const char *type, const char *name, TF_Output a, TF_Output b)
 {
     TF_Status *s = TF_NewStatus();

@@ -12,19 +12,7 @@
 #include "tfc/c_api.h"
 #include "graph_util.h"
 
-static TF_Operation *const_i32(TF_Graph *g, const char *name, int32_t v)
-{
-    TF_Status *s = TF_NewStatus();
-    TF_Tensor *t = int_tensor(NULL, 0, &v);
-    TF_OperationDescription *d = TF_NewOperation(g, "Const", name);
-    TF_SetAttrTensor(d, "value", t, s);
-    TF_SetAttrType(d, "dtype", TF_INT32);
-    TF_Operation *op = TF_FinishOperation(d, s);
-    assert_ok(s);
-    TF_DeleteTensor(t);
-    TF_DeleteStatus(s);
-    return op;
-}
+static TF_Operation *const_i32(TF_Graph *g, const char *name, int32_t v) { return const_int32(g, name, &v, NULL, 0); }
 
 static int32_t run_i32(TF_Graph *g, TF_Output *in, TF_Tensor **vals, int nin, TF_Output out, TF_Status *s)
 {

@@ -232,19 +232,7 @@ static void test_tf_rnn(void **state)
 
 /* ---- loops built by TF_NewWhile, exported and imported ---- */
 
-static TF_Operation *const_i32(TF_Graph *g, const char *name, int32_t v)
-{
-    TF_Status *s = TF_NewStatus();
-    TF_Tensor *t = int_tensor(NULL, 0, &v);
-    TF_OperationDescription *d = TF_NewOperation(g, "Const", name);
-    TF_SetAttrTensor(d, "value", t, s);
-    TF_SetAttrType(d, "dtype", TF_INT32);
-    TF_Operation *op = TF_FinishOperation(d, s);
-    assert_ok(s);
-    TF_DeleteTensor(t);
-    TF_DeleteStatus(s);
-    return op;
-}
+static TF_Operation *const_i32(TF_Graph *g, const char *name, int32_t v) { return const_int32(g, name, &v, NULL, 0); }
 
 /* i = 0; t = 0; while (i < n) { j = 0; while (j < i) { t += j; j++ }; i++ }: t = n(n-1)(n-2)/6. */
 static TF_Output built_nested(TF_Graph *g, TF_Operation *n, TF_Status *s)

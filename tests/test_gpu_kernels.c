@@ -40,27 +40,6 @@ static int count_gpus(void)
     return n;
 }
 
-static TF_Session *new_session(TF_Graph *g, const void *config, size_t config_len)
-{
-    TF_Status *s = TF_NewStatus();
-    TF_SessionOptions *o = TF_NewSessionOptions();
-    if (config) TF_SetConfig(o, config, config_len, s);
-    assert_ok(s);
-    TF_Session *sess = TF_NewSession(g, o, s);
-    assert_ok(s);
-    TF_DeleteSessionOptions(o);
-    TF_DeleteStatus(s);
-    return sess;
-}
-
-static void close_session(TF_Session *sess)
-{
-    TF_Status *s = TF_NewStatus();
-    TF_CloseSession(sess, s);
-    TF_DeleteSession(sess, s);
-    TF_DeleteStatus(s);
-}
-
 /* Fetches one output (feeding nothing); the code of the step in *code, the tensor or NULL. */
 static TF_Tensor *fetch(TF_Session *sess, TF_Output out, TF_Code *code, char *msg, size_t msg_size)
 {
@@ -187,9 +166,9 @@ static TF_Tensor *matmul_on(const char *device, int64_t m, int64_t k, int64_t n,
         assert_ok(s);
     }
     TF_DeleteStatus(s);
-    TF_Session *sess = new_session(g, NULL, 0);
+    TF_Session *sess = new_test_session(g, NULL, 0);
     TF_Tensor *v = fetch_ok(sess, r);
-    close_session(sess);
+    close_test_session(sess);
     TF_DeleteGraph(g);
     return v;
 }
@@ -241,9 +220,9 @@ static void test_broadcasting_matches_cpu(void **state)
                 free(va);
                 free(vb);
                 TF_Operation *op = op_on(g, ops[o], "op", dev ? CPU0 : GPU0, in, 2);
-                TF_Session *sess = new_session(g, NULL, 0);
+                TF_Session *sess = new_test_session(g, NULL, 0);
                 res[dev] = fetch_ok(sess, out0(op));
-                close_session(sess);
+                close_test_session(sess);
                 TF_DeleteGraph(g);
             }
             char what[64];
@@ -261,7 +240,7 @@ static void test_gpu_is_listed(void **state)
     (void)state;
     TF_Status *s = TF_NewStatus();
     TF_Graph *g = TF_NewGraph();
-    TF_Session *sess = new_session(g, NULL, 0);
+    TF_Session *sess = new_test_session(g, NULL, 0);
     TF_DeviceList *l = TF_SessionListDevices(sess, s);
     assert_ok(s);
     assert_string_equal(TF_DeviceListType(l, 0, s), "CPU"); /* the CPU first, as TensorFlow lists them */
@@ -269,7 +248,7 @@ static void test_gpu_is_listed(void **state)
     assert_string_equal(TF_DeviceListType(l, 1, s), "GPU");
     assert_true(TF_DeviceListMemoryBytes(l, 1, s) > (INT64_C(1) << 30));
     TF_DeleteDeviceList(l);
-    close_session(sess);
+    close_test_session(sess);
     TF_DeleteGraph(g);
     TF_DeleteStatus(s);
 }
@@ -290,7 +269,7 @@ static void test_copies_at_partition_edges(void **state)
         snprintf(name, sizeof name, "op%d", i);
         x = out0(op_on(g, types[i], name, i % 2 ? CPU0 : GPU0, &x, 1));
     }
-    TF_Session *sess = new_session(g, NULL, 0);
+    TF_Session *sess = new_test_session(g, NULL, 0);
     for (int step = 0; step < 3; step++) {
         TF_Tensor *r = fetch_ok(sess, x);
         const float *got = TF_TensorData(r);
@@ -300,7 +279,7 @@ static void test_copies_at_partition_edges(void **state)
         }
         TF_DeleteTensor(r);
     }
-    close_session(sess);
+    close_test_session(sess);
     TF_DeleteGraph(g);
 }
 
@@ -317,7 +296,7 @@ static void test_pool_reuses_blocks(void **state)
     TF_Operation *mm = op_on(g, "MatMul", "mm", GPU0, in, 2);
     TF_Output r2[2] = { out0(mm), out0(mm) };
     TF_Operation *sum = op_on(g, "AddV2", "sum", GPU0, r2, 2);
-    TF_Session *sess = new_session(g, NULL, 0);
+    TF_Session *sess = new_test_session(g, NULL, 0);
     TF_DeleteTensor(fetch_ok(sess, out0(sum)));
     tfc_cuda_pool_stats first, later;
     assert_true(tfc_gpu_pool_stats(0, &first));
@@ -327,7 +306,7 @@ static void test_pool_reuses_blocks(void **state)
     assert_true(later.num_allocs >= first.num_allocs + 20 * 3); /* a, mm and sum each step */
     assert_int_equal(later.bytes_in_use, first.bytes_in_use);
     assert_true(later.peak_bytes_in_use <= later.limit_bytes);
-    close_session(sess);
+    close_test_session(sess);
     TF_DeleteGraph(g);
 }
 
@@ -340,7 +319,7 @@ static void test_placement_rules(void **state)
     TF_Output x = out0(const_float(g, "x", (int64_t[]){ 3 }, 1, (float[]){ 1, 4, 9 }));
     TF_Operation *sq = op_on(g, "Sqrt", "sq", NULL, &x, 1);
     TF_Operation *sm = op_on(g, "Softplus", "sp", GPU0, &x, 1); /* CPU-only for now */
-    TF_Session *sess = new_session(g, NULL, 0);
+    TF_Session *sess = new_test_session(g, NULL, 0);
     char msg[512];
     TF_Code code;
     TF_Tensor *v = fetch(sess, out0(sm), &code, msg, sizeof msg);
@@ -351,13 +330,13 @@ static void test_placement_rules(void **state)
     v = fetch_ok(sess, out0(sq));
     assert_float_equal(((float *)TF_TensorData(v))[2], 3.0f, 1e-6);
     TF_DeleteTensor(v);
-    close_session(sess);
+    close_test_session(sess);
     const uint8_t soft_and_log[] = { 0x38, 0x01, 0x40, 0x01 }; /* allow_soft_placement, log_device_placement */
-    sess = new_session(g, soft_and_log, sizeof soft_and_log);
+    sess = new_test_session(g, soft_and_log, sizeof soft_and_log);
     v = fetch_ok(sess, out0(sm));
     assert_float_equal(((float *)TF_TensorData(v))[0], log1p(exp(1.0)), 1e-5);
     TF_DeleteTensor(v);
-    close_session(sess);
+    close_test_session(sess);
     TF_DeleteGraph(g);
 }
 
@@ -379,7 +358,7 @@ static void test_stateful_ops_sit_with_their_variables(void **state)
     TF_Output in[2] = { two, two };
     TF_Operation *four = op_on(g, "Mul", "four", NULL, in, 2); /* has a GPU kernel: goes there */
     TF_Operation *add = binop(g, "AssignAdd", "add", var, out0(four));
-    TF_Session *sess = new_session(g, NULL, 0);
+    TF_Session *sess = new_test_session(g, NULL, 0);
     TF_SessionRun(sess, NULL, NULL, NULL, 0, NULL, NULL, 0, (const TF_Operation *const[]){ init }, 1, NULL, s);
     assert_ok(s);
     for (int i = 0; i < 3; i++) TF_DeleteTensor(fetch_ok(sess, out0(add)));
@@ -387,7 +366,7 @@ static void test_stateful_ops_sit_with_their_variables(void **state)
     assert_float_equal(((float *)TF_TensorData(v))[0], 13.0f, 0);
     assert_float_equal(((float *)TF_TensorData(v))[1], 14.0f, 0);
     TF_DeleteTensor(v);
-    close_session(sess);
+    close_test_session(sess);
     TF_DeleteGraph(g);
     TF_DeleteStatus(s);
 }

@@ -97,15 +97,7 @@ static TF_Operation *close_op(TF_Graph *g, const char *name, TF_Output q, bool c
 
 static TF_Output const_i32(TF_Graph *g, const char *name, const int32_t *v, const int64_t *dims, int nd)
 {
-    TF_Status *s = TF_NewStatus();
-    TF_Tensor *t = int_tensor(dims, nd, v);
-    TF_OperationDescription *d = TF_NewOperation(g, "Const", name);
-    TF_SetAttrTensor(d, "value", t, s);
-    TF_SetAttrType(d, "dtype", TF_INT32);
-    TF_Operation *op = finish(d);
-    TF_DeleteTensor(t);
-    TF_DeleteStatus(s);
-    return out0(op);
+    return out0(const_int32(g, name, v, dims, nd));
 }
 
 static TF_Output scalar_i32(TF_Graph *g, const char *name, int32_t v) { return const_i32(g, name, &v, NULL, 0); }
@@ -232,28 +224,11 @@ static void expect_f32(const TF_Tensor *t, const int64_t *dims, int nd, const fl
 }
 
 /* A session; inter_op > 0 sets ConfigProto.inter_op_parallelism_threads (2: one pool worker). */
+/* inter_op > 0: that many inter-op threads (ConfigProto field 5); else the default. */
 static TF_Session *open_session(TF_Graph *g, int inter_op)
 {
-    TF_Status *s = TF_NewStatus();
-    TF_SessionOptions *o = TF_NewSessionOptions();
-    if (inter_op > 0) {
-        const unsigned char config[] = { 0x28, (unsigned char)inter_op }; /* field 5, varint */
-        TF_SetConfig(o, config, sizeof config, s);
-        assert_ok(s);
-    }
-    TF_Session *sess = TF_NewSession(g, o, s);
-    assert_ok(s);
-    TF_DeleteSessionOptions(o);
-    TF_DeleteStatus(s);
-    return sess;
-}
-
-static void close_session(TF_Session *sess)
-{
-    TF_Status *s = TF_NewStatus();
-    TF_CloseSession(sess, s);
-    TF_DeleteSession(sess, s);
-    TF_DeleteStatus(s);
+    const unsigned char config[] = { 0x28, (unsigned char)inter_op }; /* field 5, varint */
+    return new_test_session(g, inter_op > 0 ? config : NULL, sizeof config);
 }
 
 static TF_Tensor *scalar_i32_tensor(int32_t v) { return int_tensor(NULL, 0, &v); }
@@ -311,7 +286,7 @@ static void test_fifo_order_of_tuples(void **state)
         step_free(&r);
     }
     assert_int_equal(fetch_i32(sess, size), 0);
-    close_session(sess);
+    close_test_session(sess);
     TF_DeleteStatus(s);
     TF_DeleteGraph(g);
 }
@@ -357,7 +332,7 @@ static void test_enqueue_many_dequeue_many(void **state)
     /* an empty batch enqueues nothing */
     assert_int_equal(run_fed(sess, enq, out0(batch), int_tensor((int64_t[]){ 0, 2 }, 2, (int32_t[]){ 0 }), &x), TF_OK);
     assert_int_equal(fetch_i32(sess, size), 0);
-    close_session(sess);
+    close_test_session(sess);
     TF_DeleteStatus(s);
     TF_DeleteGraph(g);
 }
@@ -402,7 +377,7 @@ static void test_dequeue_up_to_after_close(void **state)
     step c = { .sess = sess, .n_targets = 1, .targets = { close } };
     run_step(&c);
     expect_code(&c, TF_CANCELLED, "QueueCloseV2 'close'", "already closed");
-    close_session(sess);
+    close_test_session(sess);
     TF_DeleteGraph(g);
 }
 
@@ -450,7 +425,7 @@ static void test_padding_fifo_pads_with_zeros(void **state)
     /* a rank mismatch is refused at the enqueue */
     run_fed(sess, enq2, out0(m), int_tensor((int64_t[]){ 3 }, 1, (int32_t[]){ 1, 2, 3 }), &x);
     expect_code(&x, TF_INVALID_ARGUMENT, "QueueEnqueueV2 'enq2'", "Shape mismatch in tuple component 0");
-    close_session(sess);
+    close_test_session(sess);
     TF_DeleteGraph(g);
 }
 
@@ -475,7 +450,7 @@ static void shuffle_run(TF_Graph *g, TF_Operation *enq, TF_Operation *batch, TF_
     assert_int_equal(TF_Dim(x.outs[0], 0), 5);
     memcpy(order + 15, TF_TensorData(x.outs[0]), 5 * sizeof(int32_t));
     step_free(&x);
-    close_session(sess);
+    close_test_session(sess);
 }
 
 static void test_random_shuffle_is_a_seeded_permutation(void **state)
@@ -515,7 +490,7 @@ static void test_random_shuffle_is_a_seeded_permutation(void **state)
     expect_code(&x, TF_OK, NULL, NULL);
     step_free(&x);
     assert_int_equal(fetch_i32(sess, size), 5);
-    close_session(sess);
+    close_test_session(sess);
     TF_DeleteGraph(g);
 }
 
@@ -532,7 +507,7 @@ static void expect_bad_queue(const qspec *bad, const char *needle)
     char who[64];
     snprintf(who, sizeof who, "%s 'bad_q'", bad->type);
     expect_code(&x, TF_INVALID_ARGUMENT, who, needle);
-    close_session(sess);
+    close_test_session(sess);
     TF_DeleteGraph(g);
 }
 
@@ -589,7 +564,7 @@ static void test_errors_name_the_op(void **state)
     assert_int_equal(fetch_i32(sess, size_a), 0);
     run_fetch(sess, size_b, 1, 0, &x);
     expect_code(&x, TF_INVALID_ARGUMENT, "FIFOQueueV2 'qb'", "capacity 5 but requested capacity was 6");
-    close_session(sess);
+    close_test_session(sess);
     /* graph-time checks: a negative constant n, no components */
     TF_Output minus = scalar_i32(g, "minus", -1);
     d = TF_NewOperation(g, "QueueDequeueManyV2", "deq_minus");
@@ -632,7 +607,7 @@ static void test_shared_name_and_node_name(void **state)
     assert_int_equal(fetch_i32(sess, size_b), 2);
     assert_int_equal(fetch_i32(sess, size_c), 1);
     assert_int_equal(fetch_i32(sess, size_d), 0);
-    close_session(sess);
+    close_test_session(sess);
     TF_DeleteGraph(g);
 }
 
@@ -685,7 +660,7 @@ static void test_dequeue_times_out(void **state)
     expect_code(&x, TF_OK, NULL, NULL);
     step_free(&x);
     assert_int_equal(fetch_i32(sess, b.deq), 42);
-    close_session(sess);
+    close_test_session(sess);
     TF_DeleteGraph(b.g);
 }
 
@@ -713,7 +688,7 @@ static void test_close_cancels_pending_enqueue(void **state)
     assert_int_equal(fetch_i32(sess, b.deq), 1);
     run_fetch(sess, b.deq, 1, 0, &x);
     expect_code(&x, TF_OUT_OF_RANGE, "QueueDequeueV2 'deq'", "is closed");
-    close_session(sess);
+    close_test_session(sess);
     TF_DeleteGraph(b.g);
 }
 
@@ -742,7 +717,7 @@ static void test_plain_close_waits_for_pending_enqueue(void **state)
     expect_code(&closing, TF_OK, NULL, NULL);
     assert_true(fetch_bool(sess, b.closed));
     assert_int_equal(fetch_i32(sess, b.deq), 2);
-    close_session(sess);
+    close_test_session(sess);
     TF_DeleteGraph(b.g);
 }
 
@@ -797,7 +772,7 @@ static void test_dequeue_many_beyond_capacity(void **state)
     expect_code(&consumer, TF_OK, NULL, NULL);
     expect_i32(consumer.outs[0], (int64_t[]){ 5 }, 1, (int32_t[]){ 0, 1, 2, 3, 4 });
     step_free(&consumer);
-    close_session(sess);
+    close_test_session(sess);
     TF_DeleteGraph(g);
 }
 
@@ -832,7 +807,7 @@ static void test_blocked_steps_do_not_starve_others(void **state)
         step_free(&waiters[i]);
     }
     for (int i = 0; i < N; i++) assert_int_equal(seen[i], 1);
-    close_session(sess);
+    close_test_session(sess);
     TF_DeleteGraph(b.g);
 }
 
@@ -953,7 +928,7 @@ static void run_pipeline(int inter_op)
     expect_code(&x, TF_OK, NULL, NULL);
     assert_float_equal(*(const float *)TF_TensorData(x.outs[0]), TOTAL * (TOTAL + 1) / 2, 0);
     step_free(&x);
-    close_session(p.sess);
+    close_test_session(p.sess);
     pthread_mutex_destroy(&p.mu);
     TF_DeleteStatus(s);
     TF_DeleteGraph(g);

@@ -21,21 +21,7 @@ static const float W[H * H] = { 0.5f, -0.2f, 0.1f, 0.0f, 0.3f, 0.4f, -0.5f, 0.2f
                                 -0.1f, 0.2f, 0.3f, 0.6f, 0.0f, -0.3f, 0.2f, 0.1f };
 static const float U[D * H] = { 1.0f, -0.5f, 0.25f, 0.1f, -0.7f, 0.3f, 0.9f, -0.2f, 0.4f, 0.6f, -0.3f, 0.8f };
 
-static TF_Operation *const_i32(TF_Graph *g, const char *name, const int32_t *v, const int64_t *dims, int nd)
-{
-    TF_Status *s = TF_NewStatus();
-    TF_Tensor *t = int_tensor(dims, nd, v);
-    TF_OperationDescription *d = TF_NewOperation(g, "Const", name);
-    TF_SetAttrTensor(d, "value", t, s);
-    TF_SetAttrType(d, "dtype", TF_INT32);
-    TF_Operation *op = TF_FinishOperation(d, s);
-    assert_ok(s);
-    TF_DeleteTensor(t);
-    TF_DeleteStatus(s);
-    return op;
-}
-
-static TF_Output scalar_i32(TF_Graph *g, const char *name, int32_t v) { return out0(const_i32(g, name, &v, NULL, 0)); }
+static TF_Output scalar_i32(TF_Graph *g, const char *name, int32_t v) { return out0(const_int32(g, name, &v, NULL, 0)); }
 
 static TF_Output unary(TF_Graph *g, const char *type, const char *name, TF_Output a)
 {
@@ -87,7 +73,7 @@ static rnn build_rnn(int overrun)
     p.cond_output = out0(binop(p.cond_graph, "Less", "more", p.cond_inputs[0], p.cond_inputs[3]));
     TF_Graph *b = p.body_graph;
     const TF_Output *v = p.body_inputs;
-    TF_Output idx = out0(binop(b, "Reshape", "t_vec", v[0], out0(const_i32(b, "one_dim", (const int32_t[]){ 1 }, (const int64_t[]){ 1 }, 1))));
+    TF_Output idx = out0(binop(b, "Reshape", "t_vec", v[0], out0(const_int32(b, "one_dim", (const int32_t[]){ 1 }, (const int64_t[]){ 1 }, 1))));
     TF_Output xt = gather0(b, "x_t", v[2], idx); /* [1, D] */
     TF_Output wt = out0(const_float(b, "W", (const int64_t[]){ H, H }, 2, W));
     TF_Output ut = out0(const_float(b, "U", (const int64_t[]){ D, H }, 2, U));
@@ -128,25 +114,6 @@ static TF_Tensor *sequence(int len)
     return float_tensor((const int64_t[]){ len, D }, 2, v);
 }
 
-static TF_Session *open_session(TF_Graph *g)
-{
-    TF_Status *s = TF_NewStatus();
-    TF_SessionOptions *o = TF_NewSessionOptions();
-    TF_Session *sess = TF_NewSession(g, o, s);
-    assert_ok(s);
-    TF_DeleteSessionOptions(o);
-    TF_DeleteStatus(s);
-    return sess;
-}
-
-static void close_session(TF_Session *sess)
-{
-    TF_Status *s = TF_NewStatus();
-    TF_CloseSession(sess, s);
-    TF_DeleteSession(sess, s);
-    assert_ok(s);
-    TF_DeleteStatus(s);
-}
 
 /* One step of the RNN on a sequence of len steps; the status is left in s. */
 static TF_Tensor *run_rnn(TF_Session *sess, const rnn *r, int len, TF_Status *s)
@@ -162,7 +129,7 @@ static void test_rnn_over_fed_sequence(void **state)
 {
     (void)state;
     rnn r = build_rnn(0);
-    TF_Session *sess = open_session(r.g);
+    TF_Session *sess = new_test_session(r.g, NULL, 0);
     TF_Status *s = TF_NewStatus();
     static const int lengths[] = { 0, 1, 2, 7, 16, 3 };
     for (size_t k = 0; k < sizeof lengths / sizeof lengths[0]; k++) {
@@ -179,7 +146,7 @@ static void test_rnn_over_fed_sequence(void **state)
         if (lengths[k] > 0) assert_true(fabsf(h[0]) > 1e-3f); /* the recurrence really ran */
         TF_DeleteTensor(got);
     }
-    close_session(sess);
+    close_test_session(sess);
     TF_DeleteStatus(s);
     TF_DeleteGraph(r.g);
 }
@@ -188,7 +155,7 @@ static void test_error_inside_loop_ends_step(void **state)
 {
     (void)state;
     rnn bad = build_rnn(1); /* gathers x[T] on its last iteration */
-    TF_Session *sess = open_session(bad.g);
+    TF_Session *sess = new_test_session(bad.g, NULL, 0);
     TF_Status *s = TF_NewStatus();
     TF_Tensor *got = run_rnn(sess, &bad, 5, s);
     assert_null(got);
@@ -198,11 +165,11 @@ static void test_error_inside_loop_ends_step(void **state)
     got = run_rnn(sess, &bad, 0, s); /* still fails at the first iteration, and does not hang */
     assert_code(s, TF_INVALID_ARGUMENT);
     assert_null(got);
-    close_session(sess);
+    close_test_session(sess);
     TF_DeleteGraph(bad.g);
     /* the same session keeps working after a failed step */
     rnn good = build_rnn(0);
-    sess = open_session(good.g);
+    sess = new_test_session(good.g, NULL, 0);
     got = run_rnn(sess, &good, 4, s);
     assert_non_null(got);
     assert_ok(s);
@@ -210,7 +177,7 @@ static void test_error_inside_loop_ends_step(void **state)
     got = run_rnn(sess, &good, 4, s);
     assert_ok(s);
     TF_DeleteTensor(got);
-    close_session(sess);
+    close_test_session(sess);
     TF_DeleteGraph(good.g);
     TF_DeleteStatus(s);
 }
@@ -230,7 +197,7 @@ static void test_endless_loop_times_out(void **state)
     TF_Output out;
     TF_FinishWhile(&p, s, &out);
     assert_ok(s);
-    TF_Session *sess = open_session(g);
+    TF_Session *sess = new_test_session(g, NULL, 0);
     static const char timeout_200ms[] = { 0x10, (char)0xc8, 0x01 }; /* RunOptions field 2 = 200 */
     TF_Buffer *ro = TF_NewBufferFromString(timeout_200ms, sizeof timeout_200ms);
     TF_Tensor *got = NULL;
@@ -238,7 +205,7 @@ static void test_endless_loop_times_out(void **state)
     assert_code(s, TF_DEADLINE_EXCEEDED);
     assert_null(got);
     TF_DeleteBuffer(ro);
-    close_session(sess);
+    close_test_session(sess);
     TF_DeleteStatus(s);
     TF_DeleteGraph(g);
 }

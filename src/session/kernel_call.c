@@ -102,8 +102,8 @@ void tfc_call_kernel(const tfc_kernel_call *c, const tfc_plan_node *n, TF_Tensor
             no_fwd[i] = !sub && fwd && fwd[i];
         }
         if (local->code == TF_OK) compute(c, n, args, no_fwd, outputs, local);
-        for (int i = 0; i < n->n_inputs; i++)
-            if (needs_substitute(n, inputs[i], i)) TF_DeleteTensor(args[i]);
+        for (int i = 0; i < n->n_inputs; i++) /* args[i] is ours wherever it is not the executor's */
+            if (args[i] != inputs[i]) TF_DeleteTensor(args[i]);
     }
     tfc_free(args);
     tfc_free(no_fwd);
