@@ -16,83 +16,9 @@
 
 #include "fixture.h"
 #include "graph_util.h"
+#include "gpu_util.h"
 #include "kernels/cuda/cuda_devices.h"
 #include "tfc/c_api.h"
-
-#define GPU0 "/device:GPU:0"
-#define CPU0 "/device:CPU:0"
-
-/* Number of GPU devices a plain session lists. */
-static int count_gpus(void)
-{
-    TF_Status *s = TF_NewStatus();
-    TF_Graph *g = TF_NewGraph();
-    TF_SessionOptions *o = TF_NewSessionOptions();
-    TF_Session *sess = TF_NewSession(g, o, s);
-    int n = 0;
-    TF_DeviceList *l = sess ? TF_SessionListDevices(sess, s) : NULL;
-    for (int i = 0; l && i < TF_DeviceListCount(l); i++) n += !strcmp(TF_DeviceListType(l, i, s), "GPU");
-    TF_DeleteDeviceList(l);
-    if (sess) TF_DeleteSession(sess, s);
-    TF_DeleteSessionOptions(o);
-    TF_DeleteGraph(g);
-    TF_DeleteStatus(s);
-    return n;
-}
-
-/* Fetches one output (feeding nothing); the code of the step in *code, the tensor or NULL. */
-static TF_Tensor *fetch(TF_Session *sess, TF_Output out, TF_Code *code, char *msg, size_t msg_size)
-{
-    TF_Status *s = TF_NewStatus();
-    TF_Tensor *v = NULL;
-    TF_SessionRun(sess, NULL, NULL, NULL, 0, &out, &v, 1, NULL, 0, NULL, s);
-    *code = TF_GetCode(s);
-    if (msg) snprintf(msg, msg_size, "%s", TF_Message(s));
-    TF_DeleteStatus(s);
-    return v;
-}
-
-static TF_Tensor *fetch_ok(TF_Session *sess, TF_Output out)
-{
-    char msg[512];
-    TF_Code code;
-    TF_Tensor *v = fetch(sess, out, &code, msg, sizeof msg);
-    if (code != TF_OK) fail_msg("step failed (%d): %s", (int)code, msg);
-    return v;
-}
-
-static TF_Operation *op_on(TF_Graph *g, const char *type, const char *name, const char *device, const TF_Output *in,
-                           int n_in)
-{
-    TF_Status *s = TF_NewStatus();
-    TF_OperationDescription *d = TF_NewOperation(g, type, name);
-    for (int i = 0; i < n_in; i++) TF_AddInput(d, in[i]);
-    if (device) TF_SetDevice(d, device);
-    TF_Operation *op = TF_FinishOperation(d, s);
-    assert_ok(s);
-    TF_DeleteStatus(s);
-    return op;
-}
-
-/* Reproducible values in [-1, 1). */
-static void fill_random(float *v, int64_t n, uint32_t seed)
-{
-    for (int64_t i = 0; i < n; i++) {
-        seed = seed * 1664525u + 1013904223u;
-        v[i] = (float)(seed >> 8) / (float)(1u << 23) - 1.0f;
-    }
-}
-
-static void assert_close(const TF_Tensor *got, const TF_Tensor *want, double rtol, double atol, const char *what)
-{
-    assert_int_equal(TF_TensorType(got), TF_TensorType(want));
-    assert_int_equal(TF_NumDims(got), TF_NumDims(want));
-    for (int d = 0; d < TF_NumDims(want); d++) assert_int_equal(TF_Dim(got, d), TF_Dim(want, d));
-    const float *a = TF_TensorData(got), *b = TF_TensorData(want);
-    for (int64_t i = 0; i < TF_TensorElementCount(want); i++)
-        if (!(fabs(a[i] - b[i]) <= atol + rtol * fabs(b[i])))
-            fail_msg("%s: element %lld is %.9g on GPU, %.9g on CPU", what, (long long)i, a[i], b[i]);
-}
 
 /* ---- TensorFlow's values, on the GPU ---- */
 
@@ -373,10 +299,7 @@ static void test_stateful_ops_sit_with_their_variables(void **state)
 
 int main(void)
 {
-    if (count_gpus() == 0) {
-        printf("test_gpu_kernels: no GPU (%s), skipped\n", tfc_gpu_built() ? "none visible" : "built without CUDA");
-        return 77;
-    }
+    if (gpu_suite_skip_without_gpu("test_gpu_kernels")) return 77;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gpu_is_listed),
         cmocka_unit_test(test_fixtures_on_gpu),
