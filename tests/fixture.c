@@ -244,9 +244,9 @@ static int set_attr(TF_OperationDescription *d, char *line)
 
 /* The variables of a case: the init ops run before the op, the reads run after it. */
 typedef struct fx_vars {
-    TF_Operation *inits[MAX_ITEMS];
+    TF_Operation *vars[MAX_ITEMS], *inits[MAX_ITEMS];
     TF_Output reads[MAX_ITEMS];
-    int n_inits, n_reads;
+    int n_vars, n_inits, n_reads;
 } fx_vars;
 
 /* Arg `slot` of op: 1 for a resource arg, 0 for a ref arg, -1 for anything else. */
@@ -284,7 +284,8 @@ static TF_Operation *finish_unary(TF_Graph *g, const char *type, const char *nam
 
 /* Case input i as a variable: a VariableV2 for a ref arg, a VarHandleOp for a resource arg, given
  * the input's value by an init op (Assign / AssignVariableOp) unless marked uninitialized, and
- * read back by Identity / ReadVariableOp. Returns the variable's handle. */
+ * read back by Identity / ReadVariableOp. With a pinned device the variable is pinned there too
+ * (its init and read ops follow it). Returns the variable's handle. */
 static TF_Output make_var(TF_Graph *g, const fx_case *c, int i, bool resource, fx_vars *vars, TF_Status *s)
 {
     const fx_tensor *t = &c->inputs[i];
@@ -293,8 +294,10 @@ static TF_Output make_var(TF_Graph *g, const fx_case *c, int i, bool resource, f
     TF_OperationDescription *d = TF_NewOperation(g, resource ? "VarHandleOp" : "VariableV2", name);
     TF_SetAttrType(d, "dtype", t->dtype);
     TF_SetAttrShape(d, "shape", t->dims, t->rank);
+    if (pin_device) TF_SetDevice(d, pin_device);
     TF_Output h = { TF_FinishOperation(d, s), 0 };
     if (TF_GetCode(s) != TF_OK) return h;
+    vars->vars[vars->n_vars++] = h.oper;
     if (!c->uninitialized[i]) {
         TF_Output v = { make_const(g, i, t, s), 0 };
         if (TF_GetCode(s) != TF_OK) return h;
@@ -420,14 +423,24 @@ static int run_steps(TF_Session *sess, fx_case *c, TF_Operation *op, fx_vars *va
                     0, why, n, s);
 }
 
-/* With a pinned device: whether the case can run there. Not when the op has variables (a ref
- * never crosses devices, and they stay on the host), when building it fails (that is
- * device-independent), or when the device has no kernel for its dtype. */
-static bool runs_on_pinned_device(const fx_case *c, const TF_Operation *op)
+static bool has_pinned_kernel(const TF_Operation *op)
 {
-    for (int i = 0; i < c->n_inputs; i++)
-        if (c->is_var[i]) return false;
-    return op && tfc_kernel_lookup(c->op, pin_device_type, &op->attrs);
+    return tfc_kernel_lookup(op->def->name, pin_device_type, &op->attrs) != NULL;
+}
+
+/* With a pinned device: whether the case can run there. Not when building it fails (that is
+ * device-independent), or when the device has no kernel for its dtype — nor for its variables,
+ * their init and their read ops (a ref never crosses devices). */
+static bool runs_on_pinned_device(const TF_Operation *op, const fx_vars *vars)
+{
+    if (!op || !has_pinned_kernel(op)) return false;
+    for (int i = 0; i < vars->n_vars; i++)
+        if (!has_pinned_kernel(vars->vars[i])) return false;
+    for (int i = 0; i < vars->n_inits; i++)
+        if (!has_pinned_kernel(vars->inits[i])) return false;
+    for (int i = 0; i < vars->n_reads; i++)
+        if (!has_pinned_kernel(vars->reads[i].oper)) return false;
+    return true;
 }
 
 /* Runs one case; 0 when it behaves as expected, else 1 with the reason printed; -1 when it was
@@ -440,7 +453,7 @@ static int run_case(fx_case *c)
     int failed = 0;
     fx_vars vars = { 0 };
     TF_Operation *op = build(g, c, &vars, s);
-    if (pin_device && !runs_on_pinned_device(c, op)) {
+    if (pin_device && !runs_on_pinned_device(op, &vars)) {
         failed = -1;
     } else if (!op) {
         failed = !c->expect_error;

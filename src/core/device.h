@@ -14,6 +14,8 @@ typedef struct tfc_device_ops {
     void (*free)(const tfc_device *dev, void *p);
     TF_Code (*copy_to_host)(const tfc_device *dev, void *dst, const void *src, size_t n, TF_Status *st);
     TF_Code (*copy_from_host)(const tfc_device *dev, void *dst, const void *src, size_t n, TF_Status *st);
+    /* dst and src both in dev's memory (queued in order with the device's kernels). */
+    TF_Code (*copy_within)(const tfc_device *dev, void *dst, const void *src, size_t n, TF_Status *st);
     TF_Code (*sync)(const tfc_device *dev, TF_Status *st);
 } tfc_device_ops;
 

@@ -253,9 +253,29 @@ TF_Code tfc_tensor_new_on(const tfc_device *dev, TF_DataType dtype, const int64_
     return TF_OK;
 }
 
+bool tfc_tensor_in_memory_of(const TF_Tensor *t, const tfc_device *dev)
+{
+    if (!t->buf || t->buf->object) return true;
+    return tfc_device_is_host(dev) ? tfc_tensor_on_host(t) : t->buf->device == dev;
+}
+
+TF_Code tfc_tensor_clone(const TF_Tensor *t, TF_Tensor **out, TF_Status *st)
+{
+    const tfc_device *dev = t && t->buf ? t->buf->device : NULL;
+    if (tfc_device_is_host(dev) || t->buf->object) return tfc_tensor_copy(t, out, st);
+    TF_Code rc = tfc_tensor_new_on(dev, t->dtype, t->dims, t->ndims, out, st, NULL);
+    if (!rc) rc = dev->ops->copy_within(dev, (*out)->buf->data, t->buf->data, t->nbytes, st);
+    if (rc) {
+        TF_DeleteTensor(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
 TF_Code tfc_tensor_copy_to(const TF_Tensor *t, const tfc_device *dev, TF_Tensor **out, TF_Status *st)
 {
     if (tfc_device_is_host(dev)) return tfc_tensor_copy(t, out, st); /* brings device data back too */
+    if (t->buf && t->buf->device == dev) return tfc_tensor_clone(t, out, st);
     *out = NULL;
     TF_Tensor *host = NULL, *c = NULL;
     TF_Code rc = TF_OK;

@@ -57,6 +57,11 @@ bool tfc_device_is_host(const struct tfc_device *d);
  * TF_STRING tensors live on the host only. */
 TF_Code tfc_tensor_new_on(const struct tfc_device *dev, TF_DataType dtype, const int64_t *dims, int ndims,
                           TF_Tensor **out, TF_Status *st, const char *what);
+/* A copy of t in the memory t lives in (host or device). */
+TF_Code tfc_tensor_clone(const TF_Tensor *t, TF_Tensor **out, TF_Status *st);
+/* True when t's data is in dev's memory (host memory for NULL or the CPU). Handles count as
+ * everywhere. */
+bool tfc_tensor_in_memory_of(const TF_Tensor *t, const struct tfc_device *dev);
 /* A copy of t in dev's memory (host memory when dev is NULL or the CPU), wherever t lives. */
 TF_Code tfc_tensor_copy_to(const TF_Tensor *t, const struct tfc_device *dev, TF_Tensor **out, TF_Status *st);
 static inline bool tfc_tensor_on_host(const TF_Tensor *t) { return !t->buf || tfc_device_is_host(t->buf->device); }

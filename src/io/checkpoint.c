@@ -68,6 +68,13 @@ static TF_Code save_one(tfc_bundle_writer *w, tfc_var *v, int *saved, TF_Status 
     bool had = v->value && !v->destroyed;
     pthread_mutex_unlock(&v->mu);
     if (!had) return TF_OK;
+    if (t && !tfc_tensor_on_host(t)) { /* a GPU variable: the bundle is written from host memory */
+        TF_Tensor *host = NULL;
+        TF_Code rc = tfc_tensor_copy(t, &host, st);
+        TF_DeleteTensor(t);
+        if (rc) return rc;
+        t = host;
+    }
     char *key = key_of(v);
     TF_Code rc = !t || !key ? tfc_status_set(st, TF_RESOURCE_EXHAUSTED, "out of memory")
                             : tfc_bundle_writer_add(w, key, t, st);

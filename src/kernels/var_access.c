@@ -40,7 +40,8 @@ static TF_Code prepare_values(tfc_kernel_ctx *k, tfc_var_update *u, bool allow_u
     for (int j = 0; j < u->n_locked; j++) {
         tfc_var *v = u->locked[j];
         if (!v->value && allow_uninitialized && !v->destroyed) continue;
-        if (tfc_var_check_initialized(v, k->status, what) || tfc_var_make_exclusive(v, k->status, what))
+        if (tfc_var_check_initialized(v, k->status, what) || tfc_var_move_to(v, k->device, k->status, what) ||
+            tfc_var_make_exclusive(v, k->status, what))
             return k->status->code;
     }
     for (int j = 0; j < u->n; j++) u->values[j] = u->vars[j]->value;

@@ -3,7 +3,8 @@
  * and its ResourceApply* twin.
  *
  * An update locks every variable it touches (in address order, so two updates never deadlock),
- * checks they are initialised, and makes their values writable in place: when a reader still
+ * checks they are initialised, moves their values into the kernel's memory when they live
+ * elsewhere (a value restored on the host, updated on the GPU), and makes them writable in place: when a reader still
  * shares a value's buffer, the update works on a fresh copy (copy-on-write), so earlier reads
  * keep their value. */
 #ifndef TFC_KERNELS_VAR_ACCESS_H_

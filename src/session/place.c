@@ -20,8 +20,38 @@ static TF_Code no_kernel(const tfc_plan_node *n, const char *device_type, TF_Sta
                           t ? tfc_dtype_name(t) : "", tfc_kernel_list_for_op(n->op->def->name, list, sizeof list));
 }
 
+/* True when every op using op's ref or resource outputs — and, through ops that pass a ref on
+ * (Assign), theirs — can run on device_type: has a kernel there and asks for no other device
+ * type. A variable goes to an accelerator only when all its users can follow it, as TensorFlow
+ * places a colocation group; its value then stays in that device's memory. Graph lock held. */
+static bool handle_users_fit(const TF_Operation *op, const char *device_type, int depth)
+{
+    for (int o = 0; o < op->n_outputs; o++) {
+        if (!tfc_dtype_is_ref(op->output_types[o]) && op->output_types[o] != TF_RESOURCE) continue;
+        const tfc_input_list *users = &op->consumers[o];
+        for (int i = 0; i < users->n; i++) {
+            const TF_Operation *u = users->items[i].oper;
+            tfc_device_spec spec;
+            if (tfc_parse_device(u->device, &spec) || (spec.type[0] && strcmp(spec.type, device_type)) ||
+                !tfc_kernel_lookup(u->def->name, device_type, &u->attrs))
+                return false;
+            if (depth > 16 || !handle_users_fit(u, device_type, depth + 1)) return false;
+        }
+    }
+    return true;
+}
+
+static bool users_can_follow(const TF_Operation *op, const char *device_type)
+{
+    tfc_graph_lock(op->graph);
+    bool fit = handle_users_fit(op, device_type, 0);
+    tfc_graph_unlock(op->graph);
+    return fit;
+}
+
 /* The device matching spec that has a kernel for the node, or NULL. Accelerators come first, as
- * in TensorFlow: an op with a GPU kernel for its dtype goes to the GPU. */
+ * in TensorFlow: an op with a GPU kernel for its dtype goes to the GPU (a variable when its users
+ * can follow it there). */
 static const tfc_device *find_device(const TF_Session *s, const tfc_plan_node *n, const tfc_device_spec *spec,
                                      const tfc_kernel_def **kernel)
 {
@@ -32,7 +62,7 @@ static const tfc_device *find_device(const TF_Session *s, const tfc_plan_node *n
             if (spec->type[0] && strcmp(spec->type, d->type)) continue;
             if (spec->index >= 0 && spec->index != d->index) continue;
             *kernel = tfc_kernel_lookup(n->op->def->name, d->type, &n->op->attrs);
-            if (*kernel) return d;
+            if (*kernel && (pass == 1 || spec->type[0] || users_can_follow(n->op, d->type))) return d;
         }
     return NULL;
 }

@@ -93,13 +93,40 @@ TF_Code tfc_var_make_exclusive(tfc_var *v, TF_Status *st, const char *what)
 {
     if (tfc_tensor_is_exclusive(v->value)) return TF_OK;
     TF_Tensor *copy = NULL;
-    if (tfc_tensor_copy(v->value, &copy, st)) {
+    if (tfc_tensor_clone(v->value, &copy, st)) {
         tfc_status_prefix(st, "%s: copying %s before an update: ", what, v->name);
         return st->code;
     }
     TF_DeleteTensor(v->value);
     v->value = copy;
     return TF_OK;
+}
+
+TF_Code tfc_var_move_to(tfc_var *v, const tfc_device *dev, TF_Status *st, const char *what)
+{
+    if (!v->value || tfc_tensor_in_memory_of(v->value, dev)) return TF_OK;
+    TF_Tensor *moved = NULL;
+    if (tfc_tensor_copy_to(v->value, dev, &moved, st)) {
+        tfc_status_prefix(st, "%s: moving %s to %s: ", what, v->name, tfc_device_is_host(dev) ? "the host" : dev->name);
+        return st->code;
+    }
+    TF_DeleteTensor(v->value);
+    v->value = moved;
+    return TF_OK;
+}
+
+TF_Code tfc_var_read_on(tfc_var *v, const tfc_device *dev, TF_Tensor **out, TF_Status *st, const char *what)
+{
+    *out = NULL;
+    pthread_mutex_lock(&v->mu);
+    TF_Code rc = tfc_var_check_initialized(v, st, what);
+    if (!rc) rc = tfc_var_move_to(v, dev, st, what);
+    if (!rc) {
+        *out = tfc_tensor_ref(v->value);
+        if (!*out) rc = tfc_status_set(st, TF_RESOURCE_EXHAUSTED, "%s: out of memory reading %s", what, v->name);
+    }
+    pthread_mutex_unlock(&v->mu);
+    return rc;
 }
 
 void tfc_var_unref(tfc_var *v)

@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+#include "core/device.h"
 #include "core/object.h"
 #include "core/tensor.h"
 #include "session/resource.h"
@@ -33,9 +34,16 @@ tfc_var *tfc_var_from_handle(const TF_Tensor *t);
 /* A tensor sharing the variable's current value (*out), or FAILED_PRECONDITION naming the
  * variable when it is uninitialised or destroyed. `what` names the reading op. */
 TF_Code tfc_var_read(tfc_var *v, TF_Tensor **out, TF_Status *st, const char *what);
+/* Like tfc_var_read, first moving the value into dev's memory (host memory for NULL or the CPU)
+ * when it lives elsewhere — a value restored on the host is read by GPU kernels, say — so the next
+ * reads on dev find it there. */
+TF_Code tfc_var_read_on(tfc_var *v, const tfc_device *dev, TF_Tensor **out, TF_Status *st, const char *what);
+/* Called with v->mu held: moves v's value (if any) into dev's memory when it lives elsewhere. */
+TF_Code tfc_var_move_to(tfc_var *v, const tfc_device *dev, TF_Status *st, const char *what);
 /* Called with v->mu held: FAILED_PRECONDITION when v has no value. */
 TF_Code tfc_var_check_initialized(const tfc_var *v, TF_Status *st, const char *what);
-/* Called with v->mu held: makes v->value writable in place (copies it if a reader shares it). */
+/* Called with v->mu held: makes v->value writable in place (copies it, in the same memory, if a
+ * reader shares it). */
 TF_Code tfc_var_make_exclusive(tfc_var *v, TF_Status *st, const char *what);
 void tfc_var_unref(tfc_var *v);
 

@@ -31,6 +31,7 @@ static const tfc_device_ops cpu_ops = {
     .free = cpu_free,
     .copy_to_host = cpu_copy,
     .copy_from_host = cpu_copy,
+    .copy_within = cpu_copy,
     .sync = cpu_sync,
 };
 

@@ -1,6 +1,8 @@
-/* variable_cpu: CPU kernels of the variable ops (ops/state_ops.c). Ref and resource variables
- * share the state and the update code (kernels/var_access.h); they differ in how the variable is
- * named (a ref handle or a TF_RESOURCE handle) and in the messages TensorFlow gives. */
+/* variable_cpu: kernels of the variable ops (ops/state_ops.c). Ref and resource variables share
+ * the state and the update code (kernels/var_access.h); they differ in how the variable is named
+ * (a ref handle or a TF_RESOURCE handle) and in the messages TensorFlow gives. Only AssignAdd's
+ * arithmetic and ResourceGather touch data: the other computes serve the GPU's table too
+ * (kernels/variable_kernels.h, cuda/variable_cuda.c), so a variable can live in GPU memory. */
 #include <inttypes.h>
 #include <string.h>
 
@@ -8,6 +10,7 @@
 #include "core/dtype.h"
 #include "core/shape.h"
 #include "kernels/var_access.h"
+#include "kernels/variable_kernels.h"
 
 /* ---- creating handles: VariableV2, Variable, VarHandleOp ---- */
 
@@ -16,7 +19,7 @@ typedef struct var_state {
     TF_DataType dtype;
 } var_state;
 
-static void var_state_free(void *p)
+void tfc_var_state_free(void *p)
 {
     var_state *s = p;
     if (!s) return;
@@ -26,7 +29,7 @@ static void var_state_free(void *p)
 }
 
 /* As TensorFlow's ContainerInfo: an empty shared_name means the node's name. */
-static TF_Code var_init(const tfc_kernel_init_ctx *c, void **state)
+TF_Code tfc_var_init(const tfc_kernel_init_ctx *c, void **state)
 {
     var_state *s = tfc_calloc(1, sizeof *s);
     const char *shared = tfc_attrs_string(c->attrs, "shared_name", "");
@@ -36,7 +39,7 @@ static TF_Code var_init(const tfc_kernel_init_ctx *c, void **state)
         s->dtype = tfc_attrs_type(c->attrs, "dtype", 0);
     }
     if (!s || !s->container || !s->name) {
-        var_state_free(s);
+        tfc_var_state_free(s);
         return tfc_kernel_init_error(c, TF_RESOURCE_EXHAUSTED, "out of memory");
     }
     *state = s;
@@ -60,8 +63,8 @@ static void make_handle(tfc_kernel_ctx *k, bool is_resource)
     tfc_kernel_set_output(k, 0, h);
 }
 
-static void ref_variable_compute(tfc_kernel_ctx *k) { make_handle(k, false); }
-static void var_handle_compute(tfc_kernel_ctx *k) { make_handle(k, true); }
+void tfc_ref_variable_compute(tfc_kernel_ctx *k) { make_handle(k, false); }
+void tfc_var_handle_compute(tfc_kernel_ctx *k) { make_handle(k, true); }
 
 /* ---- assignment ---- */
 
@@ -91,7 +94,7 @@ static TF_Code assign_value(tfc_kernel_ctx *k, bool validate_shape)
                                 tfc_dtype_name(v->dtype), tfc_dtype_name(value->dtype));
     TF_Tensor *next = NULL;
     if (k->input_forwardable[1] && tfc_tensor_is_exclusive(value)) next = tfc_tensor_ref(value);
-    else if (tfc_tensor_copy(value, &next, k->status)) return k->status->code;
+    else if (tfc_tensor_clone(value, &next, k->status)) return k->status->code;
     if (!next) return tfc_kernel_error(k, TF_RESOURCE_EXHAUSTED, "out of memory");
     pthread_mutex_lock(&v->mu);
     TF_Code rc = TF_OK;
@@ -111,18 +114,18 @@ static TF_Code assign_value(tfc_kernel_ctx *k, bool validate_shape)
     return rc;
 }
 
-static void assign_compute(tfc_kernel_ctx *k)
+void tfc_assign_compute(tfc_kernel_ctx *k)
 {
     if (assign_value(k, tfc_attrs_bool(k->state, "validate_shape", true)) == TF_OK) tfc_kernel_forward_ref(k, 0, 0);
 }
 
-static void assign_variable_compute(tfc_kernel_ctx *k)
+void tfc_assign_variable_compute(tfc_kernel_ctx *k)
 {
     assign_value(k, tfc_attrs_bool(k->state, "validate_shape", false));
 }
 
 /* The op's attrs serve as its state (read with tfc_attrs_*): they outlive every plan. */
-static TF_Code attrs_init(const tfc_kernel_init_ctx *c, void **state)
+TF_Code tfc_attrs_as_state_init(const tfc_kernel_init_ctx *c, void **state)
 {
     *state = (void *)c->attrs;
     return TF_OK;
@@ -158,45 +161,51 @@ static update_fn update_for(TF_DataType t)
     }
 }
 
-static void add_value(tfc_kernel_ctx *k, bool subtract)
+/* The CPU's arithmetic for tfc_var_add_value: cur += value (or -=), same dtype and shape. */
+static TF_Code add_on_cpu(tfc_kernel_ctx *k, TF_Tensor *cur, const TF_Tensor *value, bool subtract)
+{
+    update_fn fn = update_for(cur->dtype);
+    if (!fn) return tfc_kernel_error(k, TF_UNIMPLEMENTED, "no CPU kernel for dtype %s", tfc_dtype_name(cur->dtype));
+    fn(tfc_tensor_data(cur), tfc_tensor_data(value), cur->nelems, subtract);
+    return TF_OK;
+}
+
+void tfc_var_add_value(tfc_kernel_ctx *k, bool subtract, tfc_var_add_fn add)
 {
     tfc_var_update u;
     const TF_Tensor *value = tfc_kernel_input(k, 1);
     if (tfc_var_update_begin(k, (const int[]){ 0 }, 1, false, &u)) return;
     TF_Tensor *cur = u.values[0];
-    update_fn fn = update_for(cur->dtype);
     char a[256], b[256];
-    if (!fn)
-        tfc_kernel_error(k, TF_UNIMPLEMENTED, "no CPU kernel for dtype %s", tfc_dtype_name(cur->dtype));
-    else if (value->dtype != cur->dtype)
+    if (value->dtype != cur->dtype)
         tfc_kernel_error(k, TF_INVALID_ARGUMENT, "variable %s holds %s but the value is %s", u.vars[0]->name,
                          tfc_dtype_name(cur->dtype), tfc_dtype_name(value->dtype));
     else if (!same_shape(cur, value))
         tfc_kernel_error(k, TF_INVALID_ARGUMENT, "the variable's shape %s and the value's shape %s differ",
                          dims_str(cur, a, sizeof a), dims_str(value, b, sizeof b));
-    else
-        fn(tfc_tensor_data(cur), tfc_tensor_data(value), cur->nelems, subtract);
+    else if (cur->nelems > 0)
+        add(k, cur, value, subtract);
     tfc_var_update_end(&u);
 }
 
 static void assign_add_compute(tfc_kernel_ctx *k)
 {
-    add_value(k, false);
+    tfc_var_add_value(k, false, add_on_cpu);
     if (tfc_kernel_ok(k)) tfc_kernel_forward_ref(k, 0, 0);
 }
 
 static void assign_sub_compute(tfc_kernel_ctx *k)
 {
-    add_value(k, true);
+    tfc_var_add_value(k, true, add_on_cpu);
     if (tfc_kernel_ok(k)) tfc_kernel_forward_ref(k, 0, 0);
 }
 
-static void assign_add_variable_compute(tfc_kernel_ctx *k) { add_value(k, false); }
-static void assign_sub_variable_compute(tfc_kernel_ctx *k) { add_value(k, true); }
+static void assign_add_variable_compute(tfc_kernel_ctx *k) { tfc_var_add_value(k, false, add_on_cpu); }
+static void assign_sub_variable_compute(tfc_kernel_ctx *k) { tfc_var_add_value(k, true, add_on_cpu); }
 
 /* ---- queries ---- */
 
-static void is_initialized_compute(tfc_kernel_ctx *k)
+void tfc_is_initialized_compute(tfc_kernel_ctx *k)
 {
     tfc_var *v;
     TF_Tensor *out;
@@ -206,8 +215,9 @@ static void is_initialized_compute(tfc_kernel_ctx *k)
     pthread_mutex_unlock(&v->mu);
 }
 
-/* The variable's value (shared, not copied) after checking its dtype against the op's. */
-static TF_Code read_checked(tfc_kernel_ctx *k, TF_DataType want, TF_Tensor **value)
+/* The variable's value (shared, not copied) after checking its dtype against the op's; moved into
+ * the kernel's memory first when the kernel reads its data. */
+static TF_Code read_checked(tfc_kernel_ctx *k, TF_DataType want, bool reads_data, TF_Tensor **value)
 {
     tfc_var *v;
     char what[256];
@@ -216,19 +226,20 @@ static TF_Code read_checked(tfc_kernel_ctx *k, TF_DataType want, TF_Tensor **val
     if (want && v->dtype != want)
         return tfc_kernel_error(k, TF_INVALID_ARGUMENT, "Trying to read variable %s with wrong dtype. Expected %s "
                                 "got %s", v->name, tfc_dtype_name(want), tfc_dtype_name(v->dtype));
-    return tfc_var_read(v, value, k->status, tfc_kernel_what(k, what, sizeof what));
+    tfc_kernel_what(k, what, sizeof what);
+    return reads_data ? tfc_var_read_on(v, k->device, value, k->status, what) : tfc_var_read(v, value, k->status, what);
 }
 
-static void read_variable_compute(tfc_kernel_ctx *k)
+void tfc_read_variable_compute(tfc_kernel_ctx *k)
 {
     TF_Tensor *value;
-    if (read_checked(k, k->output_types[0], &value) == TF_OK) tfc_kernel_set_output(k, 0, value);
+    if (read_checked(k, k->output_types[0], true, &value) == TF_OK) tfc_kernel_set_output(k, 0, value);
 }
 
-static void variable_shape_compute(tfc_kernel_ctx *k)
+void tfc_variable_shape_compute(tfc_kernel_ctx *k)
 {
     TF_Tensor *value, *out;
-    if (read_checked(k, 0, &value)) return;
+    if (read_checked(k, 0, false, &value)) return;
     if (tfc_kernel_alloc_output(k, 0, (const int64_t[]){ value->ndims }, 1, &out) == TF_OK) {
         for (int i = 0; i < value->ndims; i++) {
             if (out->dtype == TF_INT32 && value->dims[i] > INT32_MAX) {
@@ -243,7 +254,7 @@ static void variable_shape_compute(tfc_kernel_ctx *k)
     TF_DeleteTensor(value);
 }
 
-static void destroy_resource_compute(tfc_kernel_ctx *k)
+void tfc_destroy_resource_compute(tfc_kernel_ctx *k)
 {
     tfc_var *v;
     if (tfc_kernel_input_var(k, 0, &v)) return;
@@ -293,31 +304,29 @@ static TF_Code gather_rows(tfc_kernel_ctx *k, const TF_Tensor *params, const TF_
 static void resource_gather_compute(tfc_kernel_ctx *k)
 {
     TF_Tensor *value;
-    if (read_checked(k, k->output_types[0], &value)) return;
+    if (read_checked(k, k->output_types[0], true, &value)) return;
     gather_rows(k, value, tfc_kernel_input(k, 1));
     TF_DeleteTensor(value);
 }
 
 #define INDEX_TYPES (TFC_TYPE_BIT(TF_INT32) | TFC_TYPE_BIT(TF_INT64))
 #define UPDATE_TYPES (TFC_TYPE_BIT(TF_FLOAT) | TFC_TYPE_BIT(TF_DOUBLE) | INDEX_TYPES)
-#define VAR_STATE .init = var_init, .free_state = var_state_free
-#define ATTRS_STATE .init = attrs_init
 
 const tfc_kernel_def tfc_cpu_variable_kernels[] = {
-    { "VariableV2", "CPU", 0, VAR_STATE, .compute = ref_variable_compute },
-    { "Variable", "CPU", 0, VAR_STATE, .compute = ref_variable_compute },
-    { "VarHandleOp", "CPU", 0, VAR_STATE, .compute = var_handle_compute },
-    { "Assign", "CPU", 0, ATTRS_STATE, .compute = assign_compute },
-    { "AssignVariableOp", "CPU", 0, ATTRS_STATE, .compute = assign_variable_compute },
+    { "VariableV2", "CPU", 0, TFC_VAR_STATE, .compute = tfc_ref_variable_compute },
+    { "Variable", "CPU", 0, TFC_VAR_STATE, .compute = tfc_ref_variable_compute },
+    { "VarHandleOp", "CPU", 0, TFC_VAR_STATE, .compute = tfc_var_handle_compute },
+    { "Assign", "CPU", 0, TFC_ATTRS_STATE, .compute = tfc_assign_compute },
+    { "AssignVariableOp", "CPU", 0, TFC_ATTRS_STATE, .compute = tfc_assign_variable_compute },
     { "AssignAdd", "CPU", UPDATE_TYPES, .compute = assign_add_compute },
     { "AssignSub", "CPU", UPDATE_TYPES, .compute = assign_sub_compute },
     { "AssignAddVariableOp", "CPU", UPDATE_TYPES, .type_attr = "dtype", .compute = assign_add_variable_compute },
     { "AssignSubVariableOp", "CPU", UPDATE_TYPES, .type_attr = "dtype", .compute = assign_sub_variable_compute },
-    { "IsVariableInitialized", "CPU", 0, .compute = is_initialized_compute },
-    { "VarIsInitializedOp", "CPU", 0, .compute = is_initialized_compute },
-    { "ReadVariableOp", "CPU", 0, .compute = read_variable_compute },
-    { "VariableShape", "CPU", 0, .compute = variable_shape_compute },
-    { "DestroyResourceOp", "CPU", 0, ATTRS_STATE, .compute = destroy_resource_compute },
+    { "IsVariableInitialized", "CPU", 0, .compute = tfc_is_initialized_compute },
+    { "VarIsInitializedOp", "CPU", 0, .compute = tfc_is_initialized_compute },
+    { "ReadVariableOp", "CPU", 0, .compute = tfc_read_variable_compute },
+    { "VariableShape", "CPU", 0, .compute = tfc_variable_shape_compute },
+    { "DestroyResourceOp", "CPU", 0, TFC_ATTRS_STATE, .compute = tfc_destroy_resource_compute },
     { "ResourceGather", "CPU", 0, .compute = resource_gather_compute },
     { 0 },
 };

@@ -81,6 +81,16 @@ static TF_Code gpu_copy_to_host(const tfc_device *d, void *dst, const void *src,
     return tfc_cuda_check(e, st, "copy from GPU");
 }
 
+/* On the compute stream, so it is ordered with the kernels that write src and read dst. */
+static TF_Code gpu_copy_within(const tfc_device *d, void *dst, const void *src, size_t n, TF_Status *st)
+{
+    const tfc_cuda *c = tfc_cuda_of(d);
+    if (n == 0) return TF_OK;
+    cudaError_t e = cudaSetDevice(c->ordinal);
+    if (e == cudaSuccess) e = cudaMemcpyAsync(dst, src, n, cudaMemcpyDeviceToDevice, c->compute);
+    return tfc_cuda_check(e, st, "copy within the GPU");
+}
+
 static TF_Code gpu_sync(const tfc_device *d, TF_Status *st)
 {
     const tfc_cuda *c = tfc_cuda_of(d);
@@ -94,6 +104,7 @@ static const tfc_device_ops gpu_ops = {
     .free = gpu_free,
     .copy_to_host = gpu_copy_to_host,
     .copy_from_host = gpu_copy_from_host,
+    .copy_within = gpu_copy_within,
     .sync = gpu_sync,
 };
 

@@ -5,6 +5,7 @@
 
 extern const tfc_kernel_def tfc_gpu_const_kernels[], tfc_gpu_matmul_kernels[], tfc_gpu_cwise_kernels[],
     tfc_gpu_nn_kernels[], tfc_gpu_array_build_kernels[];
+extern const tfc_kernel_def tfc_gpu_variable_kernels[], tfc_gpu_training_kernels[];
 
 const tfc_kernel_def *const tfc_gpu_kernel_tables[] = {
     tfc_gpu_const_kernels,
@@ -12,5 +13,7 @@ const tfc_kernel_def *const tfc_gpu_kernel_tables[] = {
     tfc_gpu_cwise_kernels,
     tfc_gpu_nn_kernels,
     tfc_gpu_array_build_kernels,
+    tfc_gpu_variable_kernels,
+    tfc_gpu_training_kernels,
     NULL,
 };

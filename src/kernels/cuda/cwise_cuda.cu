@@ -4,15 +4,9 @@
 
 #include <math.h>
 
+#include "kernels/cuda/grid.h"
+
 namespace {
-
-constexpr int kThreads = 256;
-
-int blocks_for(int64_t n)
-{
-    int64_t b = (n + kThreads - 1) / kThreads;
-    return (int)(b < 4096 ? (b > 0 ? b : 1) : 4096); // the grid-stride loop covers the rest
-}
 
 template <tfc_gpu_binary_op OP>
 __device__ float binary(float a, float b)
@@ -33,7 +27,7 @@ __device__ float binary(float a, float b)
 template <tfc_gpu_binary_op OP>
 __global__ void binary_kernel(const float *a, const float *b, float *z, tfc_gpu_bcast g)
 {
-    for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < g.n; i += (int64_t)gridDim.x * blockDim.x) {
+    TFC_GPU_FOR(i, g.n) {
         int64_t rest = i, oa = 0, ob = 0;
         for (int d = g.rank - 1; d >= 0; d--) {
             int64_t digit = rest % g.dims[d];
@@ -66,27 +60,27 @@ __device__ float unary(float x)
 template <tfc_gpu_unary_op OP>
 __global__ void unary_kernel(const float *x, float *y, int64_t n)
 {
-    for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x)
+    TFC_GPU_FOR(i, n)
         y[i] = unary<OP>(x[i]);
 }
 
 template <tfc_gpu_binary_op OP>
 cudaError_t launch_binary(const float *a, const float *b, float *z, const tfc_gpu_bcast &g, cudaStream_t s)
 {
-    binary_kernel<OP><<<blocks_for(g.n), kThreads, 0, s>>>(a, b, z, g);
+    binary_kernel<OP><<<tfc_gpu_blocks_for(g.n), TFC_GPU_THREADS, 0, s>>>(a, b, z, g);
     return cudaGetLastError();
 }
 
 template <tfc_gpu_unary_op OP>
 cudaError_t launch_unary(const float *x, float *y, int64_t n, cudaStream_t s)
 {
-    unary_kernel<OP><<<blocks_for(n), kThreads, 0, s>>>(x, y, n);
+    unary_kernel<OP><<<tfc_gpu_blocks_for(n), TFC_GPU_THREADS, 0, s>>>(x, y, n);
     return cudaGetLastError();
 }
 
 __global__ void fill_kernel(float *y, float v, int64_t n)
 {
-    for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x)
+    TFC_GPU_FOR(i, n)
         y[i] = v;
 }
 
@@ -95,7 +89,7 @@ __global__ void fill_kernel(float *y, float v, int64_t n)
 extern "C" cudaError_t tfc_gpu_fill_f32(float *y, float v, int64_t n, cudaStream_t s)
 {
     if (n <= 0) return cudaSuccess;
-    fill_kernel<<<blocks_for(n), kThreads, 0, s>>>(y, v, n);
+    fill_kernel<<<tfc_gpu_blocks_for(n), TFC_GPU_THREADS, 0, s>>>(y, v, n);
     return cudaGetLastError();
 }
 

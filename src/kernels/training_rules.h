@@ -1,6 +1,8 @@
-/* training_math: the update rules of the optimizer ops over one chunk [b, e) of flat tensors, for
- * one element type. A template, not a header: training_cpu.c includes it once per type with TM_T
- * (float or double), FN(name) (a name with the type's suffix) and TM_SQRT, TM_POW, TM_FABS defined.
+/* training_rules: the update rules of the optimizer ops over one chunk [b, e) of flat tensors, for
+ * one element type. A template, not a header: cpu/training_cpu.c and cuda/training_cuda.cu include
+ * it once per type with TM_T (float or double), FN(name) (a name with the type's suffix), TM_SQRT,
+ * TM_POW, TM_FABS and TM_DEVICE (empty in C, __device__ in CUDA, where each thread runs a rule
+ * over its one element [i, i + 1)) defined. The job is kernels/training_update.h's tfc_train_job.
  *
  * Each rule is TensorFlow's CPU functor (tensorflow/core/kernels/training_ops.cc) as one fused loop
  * with the same operations in the same order per element; scalar sub-expressions TensorFlow
@@ -8,19 +10,19 @@
  * becomes a multiplication by its reciprocal. The variables never alias each other or the
  * gradient (training_cpu.c checks), hence restrict. */
 
-static void FN(sgd)(const train_job *j, int64_t b, int64_t e)
+static TM_DEVICE void FN(sgd)(const tfc_train_job *j, int64_t b, int64_t e)
 {
-    TM_T *restrict var = j->v[0];
-    const TM_T *restrict g = j->g;
+    TM_T *restrict var = (TM_T *)j->v[0];
+    const TM_T *restrict g = (const TM_T *)j->g;
     const TM_T lr = (TM_T)j->s[0];
     for (int64_t i = b; i < e; i++) var[i] -= g[i] * lr;
 }
 
 /* Scalars: lr, momentum. */
-static void FN(momentum)(const train_job *j, int64_t b, int64_t e)
+static TM_DEVICE void FN(momentum)(const tfc_train_job *j, int64_t b, int64_t e)
 {
-    TM_T *restrict var = j->v[0], *restrict accum = j->v[1];
-    const TM_T *restrict g = j->g;
+    TM_T *restrict var = (TM_T *)j->v[0], *restrict accum = (TM_T *)j->v[1];
+    const TM_T *restrict g = (const TM_T *)j->g;
     const TM_T lr = (TM_T)j->s[0], mom = (TM_T)j->s[1];
     if (j->flag) { /* use_nesterov */
         for (int64_t i = b; i < e; i++) {
@@ -36,10 +38,10 @@ static void FN(momentum)(const train_job *j, int64_t b, int64_t e)
 }
 
 /* Scalars: lr. */
-static void FN(adagrad)(const train_job *j, int64_t b, int64_t e)
+static TM_DEVICE void FN(adagrad)(const tfc_train_job *j, int64_t b, int64_t e)
 {
-    TM_T *restrict var = j->v[0], *restrict accum = j->v[1];
-    const TM_T *restrict g = j->g;
+    TM_T *restrict var = (TM_T *)j->v[0], *restrict accum = (TM_T *)j->v[1];
+    const TM_T *restrict g = (const TM_T *)j->g;
     const TM_T lr = (TM_T)j->s[0];
     if (j->flag) /* update_slots */
         for (int64_t i = b; i < e; i++) accum[i] += g[i] * g[i];
@@ -47,10 +49,10 @@ static void FN(adagrad)(const train_job *j, int64_t b, int64_t e)
 }
 
 /* Scalars: lr, rho, epsilon. */
-static void FN(adadelta)(const train_job *j, int64_t b, int64_t e)
+static TM_DEVICE void FN(adadelta)(const tfc_train_job *j, int64_t b, int64_t e)
 {
-    TM_T *restrict var = j->v[0], *restrict accum = j->v[1], *restrict accum_update = j->v[2];
-    const TM_T *restrict g = j->g;
+    TM_T *restrict var = (TM_T *)j->v[0], *restrict accum = (TM_T *)j->v[1], *restrict accum_update = (TM_T *)j->v[2];
+    const TM_T *restrict g = (const TM_T *)j->g;
     const TM_T lr = (TM_T)j->s[0], rho = (TM_T)j->s[1], eps = (TM_T)j->s[2], one_minus_rho = 1 - rho;
     for (int64_t i = b; i < e; i++) {
         TM_T a = accum[i] * rho + g[i] * g[i] * one_minus_rho;
@@ -62,10 +64,10 @@ static void FN(adadelta)(const train_job *j, int64_t b, int64_t e)
 }
 
 /* Scalars: lr, rho, momentum, epsilon. */
-static void FN(rmsprop)(const train_job *j, int64_t b, int64_t e)
+static TM_DEVICE void FN(rmsprop)(const tfc_train_job *j, int64_t b, int64_t e)
 {
-    TM_T *restrict var = j->v[0], *restrict ms = j->v[1], *restrict mom = j->v[2];
-    const TM_T *restrict g = j->g;
+    TM_T *restrict var = (TM_T *)j->v[0], *restrict ms = (TM_T *)j->v[1], *restrict mom = (TM_T *)j->v[2];
+    const TM_T *restrict g = (const TM_T *)j->g;
     const TM_T lr = (TM_T)j->s[0], one_minus_rho = 1 - (TM_T)j->s[1], momentum = (TM_T)j->s[2];
     const TM_T eps = (TM_T)j->s[3];
     for (int64_t i = b; i < e; i++) {
@@ -76,10 +78,10 @@ static void FN(rmsprop)(const train_job *j, int64_t b, int64_t e)
 }
 
 /* Scalars: lr, rho, momentum, epsilon. */
-static void FN(centered_rmsprop)(const train_job *j, int64_t b, int64_t e)
+static TM_DEVICE void FN(centered_rmsprop)(const tfc_train_job *j, int64_t b, int64_t e)
 {
-    TM_T *restrict var = j->v[0], *restrict mg = j->v[1], *restrict ms = j->v[2], *restrict mom = j->v[3];
-    const TM_T *restrict g = j->g;
+    TM_T *restrict var = (TM_T *)j->v[0], *restrict mg = (TM_T *)j->v[1], *restrict ms = (TM_T *)j->v[2], *restrict mom = (TM_T *)j->v[3];
+    const TM_T *restrict g = (const TM_T *)j->g;
     const TM_T lr = (TM_T)j->s[0], one_minus_rho = 1 - (TM_T)j->s[1], momentum = (TM_T)j->s[2];
     const TM_T eps = (TM_T)j->s[3];
     for (int64_t i = b; i < e; i++) {
@@ -92,10 +94,10 @@ static void FN(centered_rmsprop)(const train_job *j, int64_t b, int64_t e)
 }
 
 /* Scalars: beta1_power, beta2_power, lr, beta1, beta2, epsilon. */
-static void FN(adam)(const train_job *j, int64_t b, int64_t e)
+static TM_DEVICE void FN(adam)(const tfc_train_job *j, int64_t b, int64_t e)
 {
-    TM_T *restrict var = j->v[0], *restrict m = j->v[1], *restrict v = j->v[2];
-    const TM_T *restrict g = j->g;
+    TM_T *restrict var = (TM_T *)j->v[0], *restrict m = (TM_T *)j->v[1], *restrict v = (TM_T *)j->v[2];
+    const TM_T *restrict g = (const TM_T *)j->g;
     const TM_T b1p = (TM_T)j->s[0], b2p = (TM_T)j->s[1], lr = (TM_T)j->s[2], beta1 = (TM_T)j->s[3];
     const TM_T one_minus_beta1 = 1 - beta1, one_minus_beta2 = 1 - (TM_T)j->s[4], eps = (TM_T)j->s[5];
     const TM_T alpha = lr * TM_SQRT(1 - b2p) / (1 - b1p);
@@ -115,10 +117,10 @@ static void FN(adam)(const train_job *j, int64_t b, int64_t e)
 }
 
 /* Scalars: beta1_power, lr, beta1, beta2, epsilon. */
-static void FN(adamax)(const train_job *j, int64_t b, int64_t e)
+static TM_DEVICE void FN(adamax)(const tfc_train_job *j, int64_t b, int64_t e)
 {
-    TM_T *restrict var = j->v[0], *restrict m = j->v[1], *restrict v = j->v[2];
-    const TM_T *restrict g = j->g;
+    TM_T *restrict var = (TM_T *)j->v[0], *restrict m = (TM_T *)j->v[1], *restrict v = (TM_T *)j->v[2];
+    const TM_T *restrict g = (const TM_T *)j->g;
     const TM_T b1p = (TM_T)j->s[0], lr = (TM_T)j->s[1], one_minus_beta1 = 1 - (TM_T)j->s[2];
     const TM_T beta2 = (TM_T)j->s[3], eps = (TM_T)j->s[4], step = lr / (1 - b1p);
     for (int64_t i = b; i < e; i++) {
@@ -136,13 +138,13 @@ typedef struct FN(ftrl_consts) {
 } FN(ftrl_consts);
 
 /* accum^(-lr_power), by sqrt in the lr_power == -0.5 case as TensorFlow. */
-static inline TM_T FN(ftrl_pow)(TM_T x, TM_T neg_power, bool half)
+static inline TM_DEVICE TM_T FN(ftrl_pow)(TM_T x, TM_T neg_power, bool half)
 {
     return half ? TM_SQRT(x) : TM_POW(x, neg_power);
 }
 
 /* One element; half and mul_lr are constants in each caller's loop, so they fold away. */
-static inline void FN(ftrl_step)(TM_T *restrict var, TM_T *restrict accum, TM_T *restrict linear, TM_T g,
+static inline TM_DEVICE void FN(ftrl_step)(TM_T *restrict var, TM_T *restrict accum, TM_T *restrict linear, TM_T g,
                                  const FN(ftrl_consts) *c, bool half, bool mul_lr)
 {
     TM_T gws = g + c->two_l2_shrinkage * *var, new_accum = *accum + g * g;
@@ -165,10 +167,10 @@ static inline void FN(ftrl_step)(TM_T *restrict var, TM_T *restrict accum, TM_T 
 }
 
 /* Scalars: lr, l1, l2, lr_power (Ftrl) or lr, l1, l2, l2_shrinkage, lr_power (FtrlV2: j->shrink). */
-static void FN(ftrl)(const train_job *j, int64_t b, int64_t e)
+static TM_DEVICE void FN(ftrl)(const tfc_train_job *j, int64_t b, int64_t e)
 {
-    TM_T *restrict var = j->v[0], *restrict accum = j->v[1], *restrict linear = j->v[2];
-    const TM_T *restrict g = j->g;
+    TM_T *restrict var = (TM_T *)j->v[0], *restrict accum = (TM_T *)j->v[1], *restrict linear = (TM_T *)j->v[2];
+    const TM_T *restrict g = (const TM_T *)j->g;
     const TM_T lr = (TM_T)j->s[0], l1 = (TM_T)j->s[1], l2 = (TM_T)j->s[2];
     const TM_T shrinkage = j->shrink ? (TM_T)j->s[3] : 0, lr_power = (TM_T)j->s[j->shrink ? 4 : 3];
     const FN(ftrl_consts) c = { lr, 1 / lr, l1, l1 * lr, 2 * l2, 2 * l2 * lr, 2 * shrinkage, -lr_power };
