@@ -225,28 +225,12 @@ static void act_grad_chunk(void *arg, int64_t begin, int64_t end)
     j->fn(j->y + off, j->g + off, j->x + off, end - begin, j->alpha);
 }
 
-static bool same_dims(const TF_Tensor *a, const TF_Tensor *b)
-{
-    if (a->ndims != b->ndims) return false;
-    for (int i = 0; i < a->ndims; i++)
-        if (a->dims[i] != b->dims[i]) return false;
-    return true;
-}
-
 static void act_grad_compute(tfc_kernel_ctx *k)
 {
     const act_grad_state *s = tfc_kernel_state(k);
     if (!input_is(k, 0, s->dtype) || !input_is(k, 1, s->dtype)) return;
+    if (!tfc_cwise_same_shape(k, 0, 1)) return;
     const TF_Tensor *g = tfc_kernel_input(k, 0), *x = tfc_kernel_input(k, 1);
-    if (!same_dims(g, x)) {
-        char a[256], d[256];
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT,
-                         "Inputs to operation %s of type %s must have the same size and shape.  "
-                         "Input 0: %s != input 1: %s", k->op_name, k->op_type,
-                         tfc_dims_str(g->dims, g->ndims, a, sizeof a),
-                         tfc_dims_str(x->dims, x->ndims, d, sizeof d));
-        return;
-    }
     TF_Tensor *y;
     if (tfc_kernel_forward_or_alloc(k, 0, 0, g->dims, g->ndims, &y)) return;
     if (y->nelems == 0) return;

@@ -133,6 +133,18 @@ bool tfc_cwise_check(tfc_kernel_ctx *k, int n, TF_DataType dtype, TF_DataType ou
     return true;
 }
 
+bool tfc_cwise_same_shape(tfc_kernel_ctx *k, int a, int b)
+{
+    const TF_Tensor *x = k->inputs[a], *y = k->inputs[b];
+    if (tfc_same_dims(x->dims, x->ndims, y->dims, y->ndims)) return true;
+    char s[256], t[256];
+    tfc_kernel_error(k, TF_INVALID_ARGUMENT,
+                     "Inputs to operation %s of type %s must have the same size and shape.  Input %d: %s != input "
+                     "%d: %s", k->op_name, k->op_type, a, tfc_dims_str(x->dims, x->ndims, s, sizeof s), b,
+                     tfc_dims_str(y->dims, y->ndims, t, sizeof t));
+    return false;
+}
+
 bool tfc_has_zero(const TF_Tensor *t)
 {
     const void *d = tfc_tensor_data(t);

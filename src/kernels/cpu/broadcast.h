@@ -177,6 +177,9 @@ bool tfc_same_dims(const int64_t *a, int na, const int64_t *b, int nb);
  * out; records an error and returns false otherwise. The executor guarantees this; a mismatch
  * would make the loops read or write past buffers, so kernels check anyway. */
 bool tfc_cwise_check(tfc_kernel_ctx *k, int n, TF_DataType dtype, TF_DataType out);
+/* For the activation gradients (ReluGrad(gradients, features), ...), which do not broadcast:
+ * inputs a and b have the same shape, else INVALID_ARGUMENT in TensorFlow's words. */
+bool tfc_cwise_same_shape(tfc_kernel_ctx *k, int a, int b);
 /* The first input whose buffer output 0 (of shape dims) may take over: it has that shape and
  * output 0's dtype, and the executor allows it (kernel.c then checks size and exclusivity); -1
  * when none. For element-wise kernels in place is safe: each output element reads only the same

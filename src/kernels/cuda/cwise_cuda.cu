@@ -8,6 +8,9 @@
 
 namespace {
 
+constexpr double kSeluScale = 1.0507009873554804934193349852946;
+constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
+
 template <tfc_gpu_binary_op OP>
 __device__ float binary(float a, float b)
 {
@@ -20,6 +23,17 @@ __device__ float binary(float a, float b)
     case TFC_GPU_MIN: return b < a ? b : b != b ? b : a;
     case TFC_GPU_SQDIFF: return (a - b) * (a - b);
     case TFC_GPU_RELU_GRAD: return a * (float)(b > 0);
+    case TFC_GPU_RELU6_GRAD: return a * (float)(b > 0 && b < 6);
+    case TFC_GPU_SOFTPLUS_GRAD: return a / (expf(-b) + 1.0f);
+    case TFC_GPU_SOFTSIGN_GRAD: return a / ((fabsf(b) + 1.0f) * (fabsf(b) + 1.0f));
+    case TFC_GPU_ELU_GRAD: return b < 0 ? (b + 1.0f) * a : a;
+    case TFC_GPU_SELU_GRAD: return b < 0 ? a * (b + (float)(kSeluScale * kSeluAlpha)) : a * (float)kSeluScale;
+    case TFC_GPU_POW: return powf(a, b);
+    case TFC_GPU_FLOOR_DIV: return floorf(a / b);
+    case TFC_GPU_FLOOR_MOD: { // as TensorFlow: the remainder takes the divisor's sign
+        float r = fmodf(a, b);
+        return r != 0 && ((r < 0) != (b < 0)) ? r + b : r;
+    }
     }
     return 0;
 }
@@ -53,6 +67,21 @@ __device__ float unary(float x)
     case TFC_GPU_RSQRT: return rsqrtf(x);
     case TFC_GPU_SQUARE: return x * x;
     case TFC_GPU_ABS: return fabsf(x);
+    case TFC_GPU_FLOOR: return floorf(x);
+    case TFC_GPU_CEIL: return ceilf(x);
+    case TFC_GPU_ROUND: return rintf(x); // half to even, as TensorFlow's Round
+    case TFC_GPU_SIGN: return x != x ? x : (float)((x > 0) - (x < 0));
+    case TFC_GPU_RECIPROCAL: return 1.0f / x;
+    case TFC_GPU_LOG1P: return log1pf(x);
+    case TFC_GPU_SIN: return sinf(x);
+    case TFC_GPU_COS: return cosf(x);
+    case TFC_GPU_ERF: return erff(x);
+    case TFC_GPU_RELU6: return x < 0 ? 0.0f : x > 6 ? 6.0f : x;
+    case TFC_GPU_ELU: return x < 0 ? expm1f(x) : x;
+    case TFC_GPU_SELU: return x < 0 ? (float)(kSeluScale * kSeluAlpha) * expm1f(x) : (float)kSeluScale * x;
+    case TFC_GPU_SOFTPLUS: // TensorFlow's thresholds: log(FLT_EPSILON) + 2
+        return x > 13.942385f ? x : x < -13.942385f ? expf(x) : log1pf(expf(x));
+    case TFC_GPU_SOFTSIGN: return x / (fabsf(x) + 1.0f);
     }
     return 0;
 }
@@ -84,7 +113,32 @@ __global__ void fill_kernel(float *y, float v, int64_t n)
         y[i] = v;
 }
 
+__global__ void leaky_relu_kernel(const float *x, float *y, int64_t n, float alpha)
+{
+    TFC_GPU_FOR(i, n) y[i] = x[i] > 0 ? x[i] : x[i] * alpha;
+}
+
+__global__ void leaky_relu_grad_kernel(const float *g, const float *x, float *y, int64_t n, float alpha)
+{
+    TFC_GPU_FOR(i, n) y[i] = x[i] > 0 ? g[i] : g[i] * alpha;
+}
+
 } // namespace
+
+extern "C" cudaError_t tfc_gpu_leaky_relu_f32(const float *x, float *y, int64_t n, float alpha, cudaStream_t s)
+{
+    if (n <= 0) return cudaSuccess;
+    leaky_relu_kernel<<<tfc_gpu_blocks_for(n), TFC_GPU_THREADS, 0, s>>>(x, y, n, alpha);
+    return cudaGetLastError();
+}
+
+extern "C" cudaError_t tfc_gpu_leaky_relu_grad_f32(const float *g, const float *x, float *y, int64_t n, float alpha,
+                                                   cudaStream_t s)
+{
+    if (n <= 0) return cudaSuccess;
+    leaky_relu_grad_kernel<<<tfc_gpu_blocks_for(n), TFC_GPU_THREADS, 0, s>>>(g, x, y, n, alpha);
+    return cudaGetLastError();
+}
 
 extern "C" cudaError_t tfc_gpu_fill_f32(float *y, float v, int64_t n, cudaStream_t s)
 {
@@ -106,6 +160,14 @@ extern "C" cudaError_t tfc_gpu_binary_f32(tfc_gpu_binary_op op, const float *a, 
     case TFC_GPU_MIN: return launch_binary<TFC_GPU_MIN>(a, b, z, g, s);
     case TFC_GPU_SQDIFF: return launch_binary<TFC_GPU_SQDIFF>(a, b, z, g, s);
     case TFC_GPU_RELU_GRAD: return launch_binary<TFC_GPU_RELU_GRAD>(a, b, z, g, s);
+    case TFC_GPU_RELU6_GRAD: return launch_binary<TFC_GPU_RELU6_GRAD>(a, b, z, g, s);
+    case TFC_GPU_SOFTPLUS_GRAD: return launch_binary<TFC_GPU_SOFTPLUS_GRAD>(a, b, z, g, s);
+    case TFC_GPU_SOFTSIGN_GRAD: return launch_binary<TFC_GPU_SOFTSIGN_GRAD>(a, b, z, g, s);
+    case TFC_GPU_ELU_GRAD: return launch_binary<TFC_GPU_ELU_GRAD>(a, b, z, g, s);
+    case TFC_GPU_SELU_GRAD: return launch_binary<TFC_GPU_SELU_GRAD>(a, b, z, g, s);
+    case TFC_GPU_POW: return launch_binary<TFC_GPU_POW>(a, b, z, g, s);
+    case TFC_GPU_FLOOR_DIV: return launch_binary<TFC_GPU_FLOOR_DIV>(a, b, z, g, s);
+    case TFC_GPU_FLOOR_MOD: return launch_binary<TFC_GPU_FLOOR_MOD>(a, b, z, g, s);
     }
     return cudaErrorInvalidValue;
 }
@@ -124,6 +186,20 @@ extern "C" cudaError_t tfc_gpu_unary_f32(tfc_gpu_unary_op op, const float *x, fl
     case TFC_GPU_RSQRT: return launch_unary<TFC_GPU_RSQRT>(x, y, n, s);
     case TFC_GPU_SQUARE: return launch_unary<TFC_GPU_SQUARE>(x, y, n, s);
     case TFC_GPU_ABS: return launch_unary<TFC_GPU_ABS>(x, y, n, s);
+    case TFC_GPU_FLOOR: return launch_unary<TFC_GPU_FLOOR>(x, y, n, s);
+    case TFC_GPU_CEIL: return launch_unary<TFC_GPU_CEIL>(x, y, n, s);
+    case TFC_GPU_ROUND: return launch_unary<TFC_GPU_ROUND>(x, y, n, s);
+    case TFC_GPU_SIGN: return launch_unary<TFC_GPU_SIGN>(x, y, n, s);
+    case TFC_GPU_RECIPROCAL: return launch_unary<TFC_GPU_RECIPROCAL>(x, y, n, s);
+    case TFC_GPU_LOG1P: return launch_unary<TFC_GPU_LOG1P>(x, y, n, s);
+    case TFC_GPU_SIN: return launch_unary<TFC_GPU_SIN>(x, y, n, s);
+    case TFC_GPU_COS: return launch_unary<TFC_GPU_COS>(x, y, n, s);
+    case TFC_GPU_ERF: return launch_unary<TFC_GPU_ERF>(x, y, n, s);
+    case TFC_GPU_RELU6: return launch_unary<TFC_GPU_RELU6>(x, y, n, s);
+    case TFC_GPU_ELU: return launch_unary<TFC_GPU_ELU>(x, y, n, s);
+    case TFC_GPU_SELU: return launch_unary<TFC_GPU_SELU>(x, y, n, s);
+    case TFC_GPU_SOFTPLUS: return launch_unary<TFC_GPU_SOFTPLUS>(x, y, n, s);
+    case TFC_GPU_SOFTSIGN: return launch_unary<TFC_GPU_SOFTSIGN>(x, y, n, s);
     }
     return cudaErrorInvalidValue;
 }
