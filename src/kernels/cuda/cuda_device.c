@@ -46,36 +46,36 @@ TF_Code tfc_cuda_activate(const tfc_cuda *c, TF_Status *st, const char *what)
 static void *gpu_alloc(const tfc_device *d, size_t n) { return tfc_cuda_pool_alloc(tfc_cuda_of(d)->pool, n); }
 static void gpu_free(const tfc_device *d, void *p) { tfc_cuda_pool_free(tfc_cuda_of(d)->pool, p); }
 
-/* `then` waits for everything queued on `first` so far. */
-static cudaError_t stream_after(cudaStream_t then, cudaStream_t first)
+/* `then` waits for everything queued on `first` so far, through ev. A wait takes the event as
+ * last recorded when it is called, so the lock keeps each record paired with its wait. */
+static cudaError_t stream_after(tfc_cuda *c, cudaStream_t then, cudaStream_t first, cudaEvent_t ev)
 {
-    cudaEvent_t ev;
-    cudaError_t e = cudaEventCreateWithFlags(&ev, cudaEventDisableTiming);
-    if (e == cudaSuccess) e = cudaEventRecord(ev, first);
+    pthread_mutex_lock(&c->event_mu);
+    cudaError_t e = cudaEventRecord(ev, first);
     if (e == cudaSuccess) e = cudaStreamWaitEvent(then, ev, 0);
-    cudaEventDestroy(ev); /* released once it completes */
+    pthread_mutex_unlock(&c->event_mu);
     return e;
 }
 
 static TF_Code gpu_copy_from_host(const tfc_device *d, void *dst, const void *src, size_t n, TF_Status *st)
 {
-    const tfc_cuda *c = tfc_cuda_of(d);
+    tfc_cuda *c = tfc_cuda_of(d);
     if (n == 0) return TF_OK;
     cudaError_t e = cudaSetDevice(c->ordinal);
     /* dst may be a block the compute stream still reads: wait for it. From pageable memory the
      * call returns once src has been staged, so the caller may free src at once. */
-    if (e == cudaSuccess) e = stream_after(c->h2d, c->compute);
+    if (e == cudaSuccess) e = stream_after(c, c->h2d, c->compute, c->compute_done_for_h2d);
     if (e == cudaSuccess) e = cudaMemcpyAsync(dst, src, n, cudaMemcpyHostToDevice, c->h2d);
-    if (e == cudaSuccess) e = stream_after(c->compute, c->h2d);
+    if (e == cudaSuccess) e = stream_after(c, c->compute, c->h2d, c->h2d_done);
     return tfc_cuda_check(e, st, "copy to GPU");
 }
 
 static TF_Code gpu_copy_to_host(const tfc_device *d, void *dst, const void *src, size_t n, TF_Status *st)
 {
-    const tfc_cuda *c = tfc_cuda_of(d);
+    tfc_cuda *c = tfc_cuda_of(d);
     if (n == 0) return TF_OK;
     cudaError_t e = cudaSetDevice(c->ordinal);
-    if (e == cudaSuccess) e = stream_after(c->d2h, c->compute);
+    if (e == cudaSuccess) e = stream_after(c, c->d2h, c->compute, c->compute_done_for_d2h);
     if (e == cudaSuccess) e = cudaMemcpyAsync(dst, src, n, cudaMemcpyDeviceToHost, c->d2h);
     if (e == cudaSuccess) e = cudaStreamSynchronize(c->d2h);
     return tfc_cuda_check(e, st, "copy from GPU");
@@ -130,9 +130,13 @@ static TF_Code make_gpu(int ordinal, int index, const tfc_gpu_options *o, gpu **
     if (limit <= 0) limit = (int64_t)free_b / 2;
     pthread_mutex_init(&c->blas_mu, NULL);
     pthread_mutex_init(&c->dnn_mu, NULL);
+    pthread_mutex_init(&c->event_mu, NULL);
     rc = tfc_cuda_check(cudaStreamCreateWithFlags(&c->compute, cudaStreamNonBlocking), st, "cudaStreamCreate");
     if (!rc) rc = tfc_cuda_check(cudaStreamCreateWithFlags(&c->h2d, cudaStreamNonBlocking), st, "cudaStreamCreate");
     if (!rc) rc = tfc_cuda_check(cudaStreamCreateWithFlags(&c->d2h, cudaStreamNonBlocking), st, "cudaStreamCreate");
+    cudaEvent_t *events[] = { &c->compute_done_for_h2d, &c->h2d_done, &c->compute_done_for_d2h };
+    for (int i = 0; i < 3 && !rc; i++)
+        rc = tfc_cuda_check(cudaEventCreateWithFlags(events[i], cudaEventDisableTiming), st, "cudaEventCreate");
     if (!rc && cublasCreate(&c->blas) != CUBLAS_STATUS_SUCCESS)
         rc = tfc_status_set(st, TF_INTERNAL, "GPU %d: cublasCreate failed", ordinal);
     if (!rc && cublasSetStream(c->blas, c->compute) != CUBLAS_STATUS_SUCCESS)

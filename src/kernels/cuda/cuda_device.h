@@ -27,6 +27,10 @@ typedef struct tfc_cuda {
     pthread_mutex_t dnn_mu;
     tfc_cuda_pool *pool;
     int sm_count;
+    /* Where the copy streams meet the compute stream, one event per direction (recorded and
+     * waited for under event_mu, so concurrent copies never see each other's record). */
+    cudaEvent_t compute_done_for_h2d, h2d_done, compute_done_for_d2h;
+    pthread_mutex_t event_mu;
 } tfc_cuda;
 
 /* The CUDA state of a GPU device (NULL for any other device). */
