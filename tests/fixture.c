@@ -37,6 +37,7 @@ typedef struct fx_case {
     int list_start[MAX_ITEMS], list_len[MAX_ITEMS], n_lists;
     double rtol, atol;
     int has_tol, expect_error;
+    int cpu_only_error; /* "error cpu": TensorFlow's GPU kernel accepts the case */
 } fx_case;
 
 /* fixture_run_file_on's device: the op of each case is pinned there, and cases it has no kernel
@@ -130,8 +131,11 @@ static int parse_line(fx_case *c, char *line)
         c->rtol = strtod(strtok(NULL, " \t\n"), NULL);
         c->atol = strtod(strtok(NULL, " \t\n"), NULL);
         c->has_tol = 1;
-    } else if (!strcmp(kw, "error")) c->expect_error = 1;
-    else if (!strcmp(kw, "end")) rc = 1;
+    } else if (!strcmp(kw, "error")) {
+        c->expect_error = 1;
+        const char *scope = strtok(NULL, " \t\n");
+        c->cpu_only_error = scope && !strcmp(scope, "cpu");
+    } else if (!strcmp(kw, "end")) rc = 1;
     else rc = -1;
     free(copy);
     return rc;
@@ -444,7 +448,8 @@ static bool runs_on_pinned_device(const TF_Operation *op, const fx_vars *vars)
 }
 
 /* Runs one case; 0 when it behaves as expected, else 1 with the reason printed; -1 when it was
- * left out (see runs_on_pinned_device). */
+ * left out (see runs_on_pinned_device; an "error cpu" case, which only TensorFlow's CPU kernel
+ * rejects, on another device). */
 static int run_case(fx_case *c)
 {
     TF_Status *s = TF_NewStatus();
@@ -453,7 +458,8 @@ static int run_case(fx_case *c)
     int failed = 0;
     fx_vars vars = { 0 };
     TF_Operation *op = build(g, c, &vars, s);
-    if (pin_device && !runs_on_pinned_device(op, &vars)) {
+    bool cpu_only = c->cpu_only_error && pin_device_type && strcmp(pin_device_type, "CPU");
+    if (pin_device && (cpu_only || !runs_on_pinned_device(op, &vars))) {
         failed = -1;
     } else if (!op) {
         failed = !c->expect_error;

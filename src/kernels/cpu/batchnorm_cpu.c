@@ -8,34 +8,12 @@
  * reserve_space_1/2 hold the batch mean and biased variance (zeros in inference, as TensorFlow's CPU
  * kernel leaves them); reserve_space_3 is a scalar 0.
  * Inference normalises with the given mean and variance. y = x * a[c] + b[c] is split over the
- * intra-op pool. */
+ * intra-op pool. The attribute and shape checks are shared with the GPU kernels (batchnorm_check.h). */
 #include <math.h>
-#include <string.h>
 
 #include "core/alloc.h"
-#include "core/dtype.h"
-#include "core/shape.h"
+#include "kernels/batchnorm_check.h"
 #include "kernels/kernel.h"
-
-typedef struct bn_state {
-    float epsilon, factor;
-    bool training, channels_first;
-    int rank;
-} bn_state;
-
-static TF_Code bn_init(const tfc_kernel_init_ctx *c, void **state)
-{
-    bn_state *s = tfc_malloc(sizeof *s);
-    if (!s) return tfc_kernel_init_error(c, TF_RESOURCE_EXHAUSTED, "out of memory");
-    const char *fmt = tfc_attrs_string(c->attrs, "data_format", "NHWC");
-    s->epsilon = tfc_attrs_float(c->attrs, "epsilon", 0.0001f);
-    s->factor = tfc_attrs_float(c->attrs, "exponential_avg_factor", 1.0f);
-    s->training = tfc_attrs_bool(c->attrs, "is_training", true);
-    s->channels_first = fmt[0] && fmt[1] == 'C';
-    s->rank = strlen(fmt) == 5 ? 5 : 4;
-    *state = s;
-    return TF_OK;
-}
 
 typedef struct bn_job {
     const float *x;
@@ -80,50 +58,8 @@ static void bn_moments(const float *x, int64_t outer, int64_t c, int64_t inner, 
     for (int64_t ch = 0; ch < c; ch++) var[ch] /= count;
 }
 
-/* Checks x and the parameter vectors; sets the [outer, C, inner] view. */
-static bool bn_check(tfc_kernel_ctx *k, const bn_state *s, int64_t *outer, int64_t *c, int64_t *inner)
-{
-    const TF_Tensor *x = tfc_kernel_input(k, 0);
-    char buf[256];
-    if (x->ndims != s->rank) {
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT, "input must be %d-dimensional, got %s", s->rank,
-                         tfc_dims_str(x->dims, x->ndims, buf, sizeof buf));
-        return false;
-    }
-    *c = x->dims[s->channels_first ? 1 : s->rank - 1];
-    *outer = x->dims[0], *inner = 1;
-    for (int i = s->channels_first ? 2 : 1; i < (s->channels_first ? s->rank : s->rank - 1); i++)
-        s->channels_first ? (void)(*inner *= x->dims[i]) : (void)(*outer *= x->dims[i]);
-    static const char *const names[] = {"scale", "offset", "mean", "variance"};
-    bool use_stats = !s->training || s->factor != 1.0f;
-    for (int i = 1; i < 5; i++) {
-        const TF_Tensor *p = tfc_kernel_input(k, i);
-        if (p->dtype != TF_FLOAT || x->dtype != TF_FLOAT) {
-            tfc_kernel_error(k, TF_UNIMPLEMENTED, "only T = U = float is supported on CPU, got %s and %s",
-                             tfc_dtype_name(x->dtype), tfc_dtype_name(p->dtype));
-            return false;
-        }
-        if (p->ndims != 1) {
-            tfc_kernel_error(k, TF_INVALID_ARGUMENT, "%s must be 1-dimensional, got %s", names[i - 1],
-                             tfc_dims_str(p->dims, p->ndims, buf, sizeof buf));
-            return false;
-        }
-        if ((i < 3 || use_stats) && p->dims[0] != *c) {
-            tfc_kernel_error(
-                k, TF_INVALID_ARGUMENT,
-                "%s%s must have the same number of elements as the channels of x, got %lld and %lld",
-                i < 3         ? ""
-                : s->training ? "When exponential_avg_factor != 1, "
-                              : "When is_training=false, ",
-                names[i - 1], (long long)p->dims[0], (long long)*c);
-            return false;
-        }
-    }
-    return true;
-}
-
 /* Fills the five [C] outputs (and the scalar reserve_space_3) from the statistics. */
-static bool bn_outputs(tfc_kernel_ctx *k, const bn_state *s, int64_t c, int64_t count, const double *mean,
+static bool bn_outputs(tfc_kernel_ctx *k, const tfc_bn_params *s, int64_t c, int64_t count, const double *mean,
                        const double *var)
 {
     float *o[5];
@@ -153,9 +89,9 @@ static bool bn_outputs(tfc_kernel_ctx *k, const bn_state *s, int64_t c, int64_t 
 
 static void bn_compute(tfc_kernel_ctx *k)
 {
-    const bn_state *s = tfc_kernel_state(k);
+    const tfc_bn_params *s = tfc_kernel_state(k);
     int64_t outer, c, inner;
-    if (!bn_check(k, s, &outer, &c, &inner)) return;
+    if (!tfc_bn_check(k, s, &outer, &c, &inner)) return;
     const TF_Tensor *x = tfc_kernel_input(k, 0);
     TF_Tensor *y;
     if (tfc_kernel_forward_or_alloc(k, 0, 0, x->dims, x->ndims, &y)) return;
@@ -187,58 +123,6 @@ static void bn_compute(tfc_kernel_ctx *k)
 }
 
 // ---- FusedBatchNormGradV3 ----
-
-/* Checks y_backprop, x and the [C] vectors; sets the [outer, C, inner] view of x. */
-static bool bn_grad_check(tfc_kernel_ctx *k, const bn_state *s, int64_t *outer, int64_t *c, int64_t *inner)
-{
-    const TF_Tensor *dy = tfc_kernel_input(k, 0), *x = tfc_kernel_input(k, 1);
-    char buf[256], buf2[256];
-    if (x->ndims != s->rank || dy->ndims != s->rank) {
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT, "input must be %d-dimensional, got %s", s->rank,
-                         tfc_dims_str(x->ndims != s->rank ? x->dims : dy->dims,
-                                      x->ndims != s->rank ? x->ndims : dy->ndims, buf, sizeof buf));
-        return false;
-    }
-    if (memcmp(x->dims, dy->dims, sizeof *x->dims * (size_t)x->ndims) != 0) {
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT, "x and y_backprop must have same shape, but x has shape %s "
-                         "and y_backprop has shape %s", tfc_dims_str(x->dims, x->ndims, buf, sizeof buf),
-                         tfc_dims_str(dy->dims, dy->ndims, buf2, sizeof buf2));
-        return false;
-    }
-    if (!s->training && s->channels_first) {
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT, "The implementation of FusedBatchNormGrad with "
-                         "is_training=False only support NHWC tensor format for now.");
-        return false;
-    }
-    *c = x->dims[s->channels_first ? 1 : s->rank - 1];
-    *outer = x->dims[0], *inner = 1;
-    for (int i = 1; i < s->rank; i++) {
-        if (i == (s->channels_first ? 1 : s->rank - 1)) continue;
-        if (s->channels_first) *inner *= x->dims[i];
-        else *outer *= x->dims[i];
-    }
-    static const char *const names[] = {"scale", "reserve_space_1", "reserve_space_2"};
-    for (int i = 2; i < 5; i++) {
-        const TF_Tensor *p = tfc_kernel_input(k, i);
-        if (p->dtype != TF_FLOAT || x->dtype != TF_FLOAT) {
-            tfc_kernel_error(k, TF_UNIMPLEMENTED, "only T = U = float is supported on CPU, got %s and %s",
-                             tfc_dtype_name(x->dtype), tfc_dtype_name(p->dtype));
-            return false;
-        }
-        if (p->ndims != 1) {
-            tfc_kernel_error(k, TF_INVALID_ARGUMENT, "%s must be 1-dimensional, got %s", names[i - 2],
-                             tfc_dims_str(p->dims, p->ndims, buf, sizeof buf));
-            return false;
-        }
-        if (p->dims[0] != *c) {
-            tfc_kernel_error(k, TF_INVALID_ARGUMENT,
-                             "%s must have the same number of elements as the channels of x, got %lld "
-                             "and %lld", names[i - 2], (long long)p->dims[0], (long long)*c);
-            return false;
-        }
-    }
-    return true;
-}
 
 /* Per channel: sum(dy) into sdy and sum(dy * (x - mean)) into sdyx, in double. */
 static void bn_grad_sums(const float *dy, const float *x, const float *mean, int64_t outer, int64_t c,
@@ -278,9 +162,9 @@ static void bn_grad_apply(void *arg, int64_t begin, int64_t end)
  * sum(dy * (x - mean)) * r and offset_backprop = sum(dy). */
 static void bn_grad_compute(tfc_kernel_ctx *k)
 {
-    const bn_state *s = tfc_kernel_state(k);
+    const tfc_bn_params *s = tfc_kernel_state(k);
     int64_t outer, c, inner;
-    if (!bn_grad_check(k, s, &outer, &c, &inner)) return;
+    if (!tfc_bn_grad_check(k, s, &outer, &c, &inner)) return;
     const TF_Tensor *x = tfc_kernel_input(k, 1);
     TF_Tensor *t[5];
     if (tfc_kernel_alloc_output(k, 0, x->dims, x->ndims, &t[0])) return;
@@ -314,9 +198,9 @@ static void bn_grad_compute(tfc_kernel_ctx *k)
 // ---- the table ----
 
 const tfc_kernel_def tfc_cpu_batchnorm_kernels[] = {{"FusedBatchNormV3", "CPU", TFC_TYPE_BIT(TF_FLOAT),
-                                                     .init = bn_init, .free_state = tfc_free,
+                                                     .init = tfc_bn_init, .free_state = tfc_free,
                                                      .compute = bn_compute},
                                                     {"FusedBatchNormGradV3", "CPU", TFC_TYPE_BIT(TF_FLOAT),
-                                                     .init = bn_init, .free_state = tfc_free,
+                                                     .init = tfc_bn_init, .free_state = tfc_free,
                                                      .compute = bn_grad_compute},
                                                     {0}};

@@ -6,6 +6,7 @@
 extern const tfc_kernel_def tfc_gpu_const_kernels[], tfc_gpu_matmul_kernels[], tfc_gpu_cwise_kernels[],
     tfc_gpu_nn_kernels[], tfc_gpu_array_build_kernels[];
 extern const tfc_kernel_def tfc_gpu_variable_kernels[], tfc_gpu_training_kernels[];
+extern const tfc_kernel_def tfc_gpu_pool_kernels[], tfc_gpu_batchnorm_kernels[];
 
 const tfc_kernel_def *const tfc_gpu_kernel_tables[] = {
     tfc_gpu_const_kernels,
@@ -15,5 +16,7 @@ const tfc_kernel_def *const tfc_gpu_kernel_tables[] = {
     tfc_gpu_array_build_kernels,
     tfc_gpu_variable_kernels,
     tfc_gpu_training_kernels,
+    tfc_gpu_pool_kernels,
+    tfc_gpu_batchnorm_kernels,
     NULL,
 };
