@@ -239,7 +239,7 @@ static Tensorflow__KernelDef *kernel_def(tfc_pb_arena *a, const tfc_op_def *op, 
         tfc_arena_alloc(a, sizeof *p->host_memory_arg * (size_t)(ni + count_args(op->outputs) + 1));
     if (!p->host_memory_arg) return NULL;
     for (int i = 0; i < ni && i < 64; i++)
-        if (k->host_inputs & (UINT64_C(1) << i))
+        if ((k->host_inputs & (UINT64_C(1) << i)) || (k->host_last_input && i == ni - 1))
             p->host_memory_arg[p->n_host_memory_arg++] = (char *)op->inputs[i].name;
     for (int i = 0; i < count_args(op->outputs) && i < 64; i++)
         if (k->host_outputs & (UINT64_C(1) << i))

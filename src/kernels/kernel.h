@@ -68,6 +68,12 @@ typedef struct tfc_kernel_def {
     const char *type_attr;   /* NULL means "T" */
     uint64_t host_inputs;    /* bit i: input i stays in host memory (shapes, axes) */
     uint64_t host_outputs;   /* bit i: output i is produced in host memory */
+    /* Bit i: the kernel reads only input i's dtype and shape, never its data, so the input is not
+     * copied wherever it lives (Shape of a GPU tensor costs no transfer). */
+    uint64_t meta_inputs;
+    /* The last input stays in host memory: an axis after a list of N values (ConcatV2), whose
+     * input index a bit of host_inputs cannot name. */
+    bool host_last_input;
     TF_Code (*init)(const tfc_kernel_init_ctx *c, void **state);
     void (*free_state)(void *state);
     void (*compute)(tfc_kernel_ctx *k);

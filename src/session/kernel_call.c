@@ -44,15 +44,17 @@ static void compute(const tfc_kernel_call *c, const tfc_plan_node *n, TF_Tensor 
  * (shapes, axes), else the node's device. */
 static const tfc_device *wanted_device(const tfc_plan_node *n, int i)
 {
-    bool host_arg = i < 64 && (n->kernel->host_inputs >> i & 1);
+    bool host_arg = (i < 64 && (n->kernel->host_inputs >> i & 1)) || (n->kernel->host_last_input && i == n->n_inputs - 1);
     return host_arg || tfc_device_is_host(n->device) ? NULL : n->device;
 }
 
 /* True when input `in` must be copied to other memory first: the partition edge between a host
- * and a device op. Handles, refs and strings stay where they are. */
+ * and a device op. Handles, refs, strings and inputs whose data the kernel never reads stay where
+ * they are. */
 static bool needs_move(const tfc_plan_node *n, const TF_Tensor *in, int i)
 {
     if (!in || !in->buf || in->buf->object || in->dtype == TF_STRING || tfc_dtype_is_ref(in->dtype)) return false;
+    if (i < 64 && (n->kernel->meta_inputs >> i & 1)) return false;
     const tfc_device *want = wanted_device(n, i);
     if (tfc_device_is_host(want)) return !tfc_tensor_on_host(in);
     return in->buf->device != want;

@@ -4,7 +4,8 @@
  * Ops that only move elements (Fill, ZerosLike, Tile, Pad, BroadcastTo) serve every fixed-size
  * dtype with byte copies, dispatched on the element size once per row, never per element. Shape
  * inputs (dims, multiples, paddings, shape) stay in host memory and are validated here again
- * (graph shape inference is not trusted): negative or overflowing sizes are INVALID_ARGUMENT. */
+ * (graph shape inference is not trusted): negative or overflowing sizes are INVALID_ARGUMENT. The
+ * checks the GPU's Fill shares are in kernels/array_build_check.h. */
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "core/alloc.h"
 #include "core/dtype.h"
 #include "core/shape.h"
+#include "kernels/array_build_check.h"
 #include "kernels/kernel.h"
 
 /* Every dtype whose elements can be copied as bytes (no strings, resources or variants). */
@@ -69,61 +71,16 @@ static void fill_tensor(tfc_kernel_ctx *k, TF_Tensor *t, const void *val)
     tfc_parallel_for(tfc_kernel_intra_pool(k), t->nelems, 1, fill_chunk, &j);
 }
 
-/* Element i of an int32 or int64 tensor. */
-static inline int64_t int_at(const TF_Tensor *t, int64_t i)
-{
-    return t->dtype == TF_INT32 ? ((const int32_t *)tfc_tensor_data(t))[i]
-                                : ((const int64_t *)tfc_tensor_data(t))[i];
-}
-
-/* Checks that t is an int32/int64 vector of at most max entries. */
-static TF_Code check_int_vector(tfc_kernel_ctx *k, const TF_Tensor *t, const char *what, int64_t max)
-{
-    char buf[256];
-    if (t->ndims != 1)
-        return tfc_kernel_error(k, TF_INVALID_ARGUMENT, "%s must be a vector, got shape %s", what,
-                                tfc_dims_str(t->dims, t->ndims, buf, sizeof buf));
-    if (t->dtype != TF_INT32 && t->dtype != TF_INT64)
-        return tfc_kernel_error(k, TF_INVALID_ARGUMENT, "%s must be int32 or int64", what);
-    if (t->dims[0] > max)
-        return tfc_kernel_error(k, TF_INVALID_ARGUMENT, "%s has %" PRId64 " entries, more than %" PRId64,
-                                what, t->dims[0], max);
-    return TF_OK;
-}
-
-/* Checks that t holds exactly one element (a scalar; a 1-vector too when vec_ok) of the expected dtype. */
-static TF_Code check_scalar(tfc_kernel_ctx *k, const TF_Tensor *t, TF_DataType dtype, const char *what,
-                            bool vec_ok)
-{
-    char buf[256];
-    if (!(t->ndims == 0 || (vec_ok && t->ndims == 1 && t->dims[0] == 1)))
-        return tfc_kernel_error(k, TF_INVALID_ARGUMENT, "%s must be a scalar, not shape %s", what,
-                                tfc_dims_str(t->dims, t->ndims, buf, sizeof buf));
-    if (t->dtype != dtype)
-        return tfc_kernel_error(k, TF_INVALID_ARGUMENT, "%s has dtype %s, expected %s", what,
-                                tfc_dtype_name(t->dtype), tfc_dtype_name(dtype));
-    return TF_OK;
-}
-
 // ---- Fill, ZerosLike, OnesLike ----
 
 static void fill_compute(tfc_kernel_ctx *k)
 {
-    const TF_Tensor *dims_t = tfc_kernel_input(k, 0), *value = tfc_kernel_input(k, 1);
-    if (check_int_vector(k, dims_t, "dims", TFC_MAX_RANK)) return;
-    if (check_scalar(k, value, k->output_types[0], "value", false)) return;
     int64_t dims[TFC_MAX_RANK];
-    int n = (int)dims_t->dims[0];
-    for (int i = 0; i < n; i++) {
-        dims[i] = int_at(dims_t, i);
-        if (dims[i] < 0) {
-            tfc_kernel_error(k, TF_INVALID_ARGUMENT, "Dimension %" PRId64 " must be >= 0", dims[i]);
-            return;
-        }
-    }
+    int n;
+    if (!tfc_fill_check(k, dims, &n)) return;
     TF_Tensor *out;
     if (tfc_kernel_alloc_output(k, 0, dims, n, &out)) return;
-    fill_tensor(k, out, tfc_tensor_data(value));
+    fill_tensor(k, out, tfc_tensor_data(tfc_kernel_input(k, 1)));
 }
 
 static void zeros_like_compute(tfc_kernel_ctx *k)
@@ -244,7 +201,7 @@ static bool range_inputs_ok(tfc_kernel_ctx *k)
 {
     static const char *names[] = { "start", "limit", "delta" };
     for (int i = 0; i < 3; i++)
-        if (check_scalar(k, tfc_kernel_input(k, i), k->output_types[0], names[i], true)) return false;
+        if (tfc_check_scalar(k, tfc_kernel_input(k, i), k->output_types[0], names[i], true)) return false;
     return true;
 }
 
@@ -342,7 +299,7 @@ static void tile_fill(tfc_kernel_ctx *k, const TF_Tensor *in, const int64_t *in_
 static void tile_compute(tfc_kernel_ctx *k)
 {
     const TF_Tensor *in = tfc_kernel_input(k, 0), *m = tfc_kernel_input(k, 1);
-    if (check_int_vector(k, m, "multiples", TFC_MAX_RANK)) return;
+    if (tfc_check_int_vector(k, m, "multiples", TFC_MAX_RANK)) return;
     if (m->dims[0] != in->ndims) {
         tfc_kernel_error(k, TF_INVALID_ARGUMENT,
                          "Expected multiples argument to be a vector of length %d but got length %" PRId64,
@@ -351,7 +308,7 @@ static void tile_compute(tfc_kernel_ctx *k)
     }
     int64_t dims[TFC_MAX_RANK];
     for (int i = 0; i < in->ndims; i++) {
-        int64_t mult = int_at(m, i);
+        int64_t mult = tfc_int_at(m, i);
         if (mult < 0) {
             tfc_kernel_error(k, TF_INVALID_ARGUMENT, "Expected multiples[%d] >= 0, but got %" PRId64, i,
                              mult);
@@ -371,12 +328,12 @@ static void tile_compute(tfc_kernel_ctx *k)
 static void broadcast_to_compute(tfc_kernel_ctx *k)
 {
     const TF_Tensor *in = tfc_kernel_input(k, 0), *s = tfc_kernel_input(k, 1);
-    if (check_int_vector(k, s, "shape", TFC_MAX_RANK)) return;
+    if (tfc_check_int_vector(k, s, "shape", TFC_MAX_RANK)) return;
     int rank = (int)s->dims[0];
     int64_t dims[TFC_MAX_RANK], in_dims[TFC_MAX_RANK];
     char a[256], b[256];
     for (int i = 0; i < rank; i++) {
-        dims[i] = int_at(s, i);
+        dims[i] = tfc_int_at(s, i);
         if (dims[i] < 0) {
             tfc_kernel_error(k, TF_INVALID_ARGUMENT, "Dimension %" PRId64 " must be >= 0", dims[i]);
             return;
@@ -453,7 +410,7 @@ static TF_Code pad_dims(tfc_kernel_ctx *k, const TF_Tensor *in, const TF_Tensor 
     if (p->dtype != TF_INT32 && p->dtype != TF_INT64)
         return tfc_kernel_error(k, TF_INVALID_ARGUMENT, "paddings must be int32 or int64");
     for (int d = 0; d < in->ndims; d++) {
-        int64_t l = int_at(p, 2 * d), h = int_at(p, 2 * d + 1);
+        int64_t l = tfc_int_at(p, 2 * d), h = tfc_int_at(p, 2 * d + 1);
         if (l < 0 || h < 0)
             return tfc_kernel_error(k, TF_INVALID_ARGUMENT,
                                     "Paddings must be non-negative: %" PRId64 " %" PRId64, l, h);
@@ -474,7 +431,7 @@ static void pad_compute(tfc_kernel_ctx *k)
     if (pad_dims(k, in, tfc_kernel_input(k, 1), lo, dims)) return;
     if (k->n_inputs > 2) {
         const TF_Tensor *cv = tfc_kernel_input(k, 2);
-        if (check_scalar(k, cv, in->dtype, "constant_values", false)) return;
+        if (tfc_check_scalar(k, cv, in->dtype, "constant_values", false)) return;
         pad = tfc_tensor_data(cv);
     }
     TF_Tensor *out;
@@ -497,7 +454,7 @@ static void pad_compute(tfc_kernel_ctx *k)
 static inline int64_t aligned_dim(const TF_Tensor *s, int64_t n, int64_t i)
 {
     int64_t j = i - (n - s->dims[0]);
-    return j >= 0 ? int_at(s, j) : 1;
+    return j >= 0 ? tfc_int_at(s, j) : 1;
 }
 
 static TF_Code incompatible(tfc_kernel_ctx *k, const TF_Tensor *s0, const TF_Tensor *s1)
@@ -509,7 +466,7 @@ static TF_Code incompatible(tfc_kernel_ctx *k, const TF_Tensor *s0, const TF_Ten
 
 static bool shape_vectors_ok(tfc_kernel_ctx *k, const TF_Tensor *s0, const TF_Tensor *s1)
 {
-    return !check_int_vector(k, s0, "s0", INT64_MAX) && !check_int_vector(k, s1, "s1", INT64_MAX);
+    return !tfc_check_int_vector(k, s0, "s0", INT64_MAX) && !tfc_check_int_vector(k, s1, "s1", INT64_MAX);
 }
 
 static void broadcast_args_compute(tfc_kernel_ctx *k)
@@ -572,7 +529,7 @@ static void broadcast_gradient_args_compute(tfc_kernel_ctx *k)
     int64_t n0 = 0, n1 = 0;
     TF_Tensor *r0, *r1;
     bool same = s0->dims[0] == s1->dims[0]; /* TensorFlow's BCast reduces nothing for equal shapes */
-    for (int64_t i = 0; same && i < n; i++) same = int_at(s0, i) == int_at(s1, i);
+    for (int64_t i = 0; same && i < n; i++) same = tfc_int_at(s0, i) == tfc_int_at(s1, i);
     if (!same) gradient_indices(s0, s1, n, NULL, NULL, &n0, &n1);
     if (tfc_kernel_alloc_output(k, 0, &n0, 1, &r0)) return;
     if (tfc_kernel_alloc_output(k, 1, &n1, 1, &r1)) return;

@@ -1,17 +1,9 @@
 /* cast_cpu: CPU kernels of Cast and ClipByValue (see ops/math_ops.c).
  *
  * Cast converts between every pair of float, double, int8, int16, int32, int64, uint8, uint16,
- * uint32, uint64 and bool (one map function per pair; SrcT == DstT views the input's buffer).
- * Conversions follow C's, which TensorFlow's static_cast also uses: integers narrow by wrapping,
- * floats truncate toward zero, anything non-zero (NaN too) is true. Where C leaves float → integer
- * undefined (NaN, out of range), tfc defines it as x86-64 hardware does it, which is what
- * TensorFlow computes on x86-64: NaN and values outside int32 (for int8/16/32, uint8/16) or int64
- * (for int64, uint32, uint64) become the "integer indefinite" INT_MIN / INT64_MIN, and the narrow
- * types then keep its low bits. So Cast(nan) is 0 for int8, -2^31 for int32, -2^63 for int64;
- * Cast(300.0) to int8 is 44; Cast(-1.0) to uint8 is 255. TensorFlow's own results are
- * platform-dependent here (aarch64 saturates) and, for uint32, depend on its vectorised path.
- * Truncate = true on double → float drops the 29 low mantissa bits first (TensorFlow's
- * LSBZeroSetter), i.e. rounds toward zero.
+ * uint32, uint64 and bool (one map function per pair; SrcT == DstT views the input's buffer), by
+ * the rules the GPU's Cast uses too (kernels/cast_rules.h: C's conversions, x86-64's results
+ * where C leaves float → integer undefined, TensorFlow's Truncate for double → float).
  *
  * ClipByValue computes max(min(t, clip_value_max), clip_value_min) with std::min/std::max's NaN
  * behaviour (a NaN t stays NaN, a NaN bound is ignored), as TensorFlow's CPU kernel does; each
@@ -22,83 +14,21 @@
 
 #include "core/alloc.h"
 #include "core/dtype.h"
+#include "kernels/cast_check.h"
+#include "kernels/cast_rules.h"
 #include "kernels/cpu/broadcast.h"
 #include "kernels/kernel.h"
 
-// ---- float → integer ----
-
-/* x86-64's cvttsd2si: truncation toward zero; NaN and out-of-range values give INT_MIN. Both
- * bounds are exact doubles. */
-static inline int32_t f2i32(double v) { return v > -2147483649.0 && v < 2147483648.0 ? (int32_t)v : INT32_MIN; }
-static inline int64_t f2i64(double v)
-{
-    return v >= -9223372036854775808.0 && v < 9223372036854775808.0 ? (int64_t)v : INT64_MIN;
-}
-/* The narrow types keep the low bits of the int32 or int64 conversion. */
-static inline int8_t f2i8(double v) { return (int8_t)f2i32(v); }
-static inline int16_t f2i16(double v) { return (int16_t)f2i32(v); }
-static inline uint8_t f2u8(double v) { return (uint8_t)f2i32(v); }
-static inline uint16_t f2u16(double v) { return (uint16_t)f2i32(v); }
-static inline uint32_t f2u32(double v) { return (uint32_t)f2i64(v); }
-static inline uint64_t f2u64(double v)
-{
-    return v >= 9223372036854775808.0 && v < 18446744073709551616.0 ? (uint64_t)v : (uint64_t)f2i64(v);
-}
-
-/* TensorFlow's Truncate for double → float: zero the mantissa bits float cannot hold, then
- * convert (now exact unless out of float's range). NaN payloads are left alone. */
-static inline float truncate_f64_f32(double v)
-{
-    if (v != v) return (float)v;
-    uint64_t bits;
-    memcpy(&bits, &v, sizeof bits);
-    bits &= ~((UINT64_C(1) << 29) - 1);
-    memcpy(&v, &bits, sizeof v);
-    return (float)v;
-}
-
 // ---- the conversion functions ----
 
-/* The Cast types: (suffix, C type, kind: F floating, I integer, B bool), in the index order of
- * cast_types. Listed twice, as sources and as destinations, because an X-macro cannot expand
- * inside itself. */
-#define CAST_SRC(X) X(f32, float, F) X(f64, double, F) X(i8, int8_t, I) X(i16, int16_t, I) \
-    X(i32, int32_t, I) X(i64, int64_t, I) X(u8, uint8_t, I) X(u16, uint16_t, I) X(u32, uint32_t, I) \
-    X(u64, uint64_t, I) X(b, uint8_t, B)
-#define CAST_DST(M, s, S, SK) M(s, S, SK, f32, float, F) M(s, S, SK, f64, double, F) \
-    M(s, S, SK, i8, int8_t, I) M(s, S, SK, i16, int16_t, I) M(s, S, SK, i32, int32_t, I) \
-    M(s, S, SK, i64, int64_t, I) M(s, S, SK, u8, uint8_t, I) M(s, S, SK, u16, uint16_t, I) \
-    M(s, S, SK, u32, uint32_t, I) M(s, S, SK, u64, uint64_t, I) M(s, S, SK, b, uint8_t, B)
-static const TF_DataType cast_types[] = { TF_FLOAT, TF_DOUBLE, TF_INT8, TF_INT16, TF_INT32, TF_INT64,
-                                          TF_UINT8, TF_UINT16, TF_UINT32, TF_UINT64, TF_BOOL };
-#define N_CAST ((int)(sizeof cast_types / sizeof cast_types[0]))
+#define DEFINE_CAST(s, S, SK, ST, d, D, DK, DT) TFC_DEFINE_MAP(cast_##s##_##d, S, D, TFC_CAST_##SK##DK(d, D, a))
+#define DEFINE_CASTS_FROM(s, S, SK, ST) TFC_CAST_DST(DEFINE_CAST, s, S, SK, ST)
+TFC_CAST_SRC(DEFINE_CASTS_FROM)
+TFC_DEFINE_MAP(cast_f64_f32_truncate, double, float, tfc_truncate_f64_f32(a))
 
-/* CONVERT_<src kind><dst kind>(dst suffix, dst type, a) */
-#define CONVERT_FF(d, D, a) ((D)(a))
-#define CONVERT_FI(d, D, a) f2##d(a)
-#define CONVERT_FB(d, D, a) ((D)((a) != 0))
-#define CONVERT_IF(d, D, a) ((D)(a))
-#define CONVERT_II(d, D, a) ((D)(a))
-#define CONVERT_IB(d, D, a) ((D)((a) != 0))
-#define CONVERT_BF(d, D, a) ((D)((a) != 0))
-#define CONVERT_BI(d, D, a) ((D)((a) != 0))
-#define CONVERT_BB(d, D, a) ((D)((a) != 0))
-
-#define DEFINE_CAST(s, S, SK, d, D, DK) TFC_DEFINE_MAP(cast_##s##_##d, S, D, CONVERT_##SK##DK(d, D, a))
-#define DEFINE_CASTS_FROM(s, S, SK) CAST_DST(DEFINE_CAST, s, S, SK)
-CAST_SRC(DEFINE_CASTS_FROM)
-TFC_DEFINE_MAP(cast_f64_f32_truncate, double, float, truncate_f64_f32(a))
-
-#define CAST_ENTRY(s, S, SK, d, D, DK) cast_##s##_##d,
-#define CAST_ROW(s, S, SK) { CAST_DST(CAST_ENTRY, s, S, SK) },
-static const tfc_map_fn cast_fns[N_CAST][N_CAST] = { CAST_SRC(CAST_ROW) };
-
-static int cast_index(TF_DataType t)
-{
-    for (int i = 0; i < N_CAST; i++)
-        if (cast_types[i] == t) return i;
-    return -1;
-}
+#define CAST_ENTRY(s, S, SK, ST, d, D, DK, DT) cast_##s##_##d,
+#define CAST_ROW(s, S, SK, ST) { TFC_CAST_DST(CAST_ENTRY, s, S, SK, ST) },
+static const tfc_map_fn cast_fns[TFC_CAST_COUNT][TFC_CAST_COUNT] = { TFC_CAST_SRC(CAST_ROW) };
 
 // ---- Cast ----
 
@@ -109,17 +39,13 @@ typedef struct cast_state {
 
 static TF_Code cast_init(const tfc_kernel_init_ctx *c, void **state)
 {
-    TF_DataType src = tfc_attrs_type(c->attrs, "SrcT", (TF_DataType)0);
-    TF_DataType dst = tfc_attrs_type(c->attrs, "DstT", (TF_DataType)0);
-    int i = cast_index(src), j = cast_index(dst);
-    if (i < 0 || j < 0)
-        return tfc_kernel_init_error(c, TF_UNIMPLEMENTED, "Cast %s to %s is not supported", tfc_dtype_name(src),
-                                     tfc_dtype_name(dst));
+    tfc_cast_spec spec;
+    TF_Code rc = tfc_cast_parse(c, &spec);
+    if (rc) return rc;
     cast_state *s = tfc_malloc(sizeof *s);
     if (!s) return tfc_kernel_init_error(c, TF_RESOURCE_EXHAUSTED, "out of memory");
-    bool truncate = tfc_attrs_bool(c->attrs, "Truncate", false);
-    *s = (cast_state){ src, dst, src == dst ? NULL : cast_fns[i][j] };
-    if (truncate && src == TF_DOUBLE && dst == TF_FLOAT) s->fn = cast_f64_f32_truncate;
+    *s = (cast_state){ spec.src, spec.dst, spec.src == spec.dst ? NULL : cast_fns[spec.src_index][spec.dst_index] };
+    if (spec.truncate) s->fn = cast_f64_f32_truncate;
     *state = s;
     return TF_OK;
 }

@@ -7,7 +7,8 @@
  * incompatible_shape_error = false return a scalar false (true for NotEqual) when the shapes
  * cannot broadcast, as TensorFlow does. Bool inputs are read as "non-zero is true", so a fed bool
  * tensor holding 2 behaves like one holding 1. Select keeps TensorFlow's old rules (condition is
- * a scalar, has t's shape, or is a vector over t's first dim); SelectV2 broadcasts all three. */
+ * a scalar, has t's shape, or is a vector over t's first dim); SelectV2 broadcasts all three (the
+ * checks are shared with the GPU: kernels/select_check.h). */
 #include <stdint.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@
 #include "core/dtype.h"
 #include "kernels/cpu/broadcast.h"
 #include "kernels/kernel.h"
+#include "kernels/select_check.h"
 
 #define CMP(name, T, EXPR) TFC_DEFINE_BINARY_ROW(name, T, uint8_t, (uint8_t)(EXPR))
 
@@ -171,21 +173,6 @@ static void select_run_row(void *arg, int64_t out, const int64_t *off, int64_t l
            len, j->b->unit);
 }
 
-/* Checks the dtypes: condition is bool, t and e the kernel's. */
-static bool select_check(tfc_kernel_ctx *k, const select_state *s)
-{
-    if (!tfc_cwise_check(k, 3, 0, s->dtype)) return false;
-    for (int i = 0; i < 3; i++) {
-        TF_DataType want = i == 0 ? TF_BOOL : s->dtype;
-        if (k->inputs[i]->dtype != want) {
-            tfc_kernel_error(k, TF_INVALID_ARGUMENT, "input %d has dtype %s, expected %s", i,
-                             tfc_dtype_name(k->inputs[i]->dtype), tfc_dtype_name(want));
-            return false;
-        }
-    }
-    return true;
-}
-
 /* Fills output 0 (b's shape) with the selection, reusing t's or e's buffer when allowed. */
 static void select_run(tfc_kernel_ctx *k, const select_state *s, const tfc_bcast *b)
 {
@@ -201,71 +188,23 @@ static void select_run(tfc_kernel_ctx *k, const select_state *s, const tfc_bcast
 static void selectv2_compute(tfc_kernel_ctx *k)
 {
     const select_state *s = tfc_kernel_state(k);
-    if (!select_check(k, s)) return;
-    const TF_Tensor *c = k->inputs[0], *t = k->inputs[1], *e = k->inputs[2];
-    const int64_t *dims[3] = { c->dims, t->dims, e->dims };
-    int ranks[3] = { c->ndims, t->ndims, e->ndims };
     tfc_bcast b;
-    if (!tfc_bcast_init(&b, 3, dims, ranks)) {
-        char a[256], bb[256], cc[256];
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT, "condition %s, then %s, and else %s must be broadcastable",
-                         tfc_dims_str(c->dims, c->ndims, a, sizeof a), tfc_dims_str(t->dims, t->ndims, bb, sizeof bb),
-                         tfc_dims_str(e->dims, e->ndims, cc, sizeof cc));
-        return;
-    }
-    select_run(k, s, &b);
+    if (tfc_selectv2_check(k, s->dtype, &b)) select_run(k, s, &b);
 }
 
-static bool same_shape(const TF_Tensor *a, const TF_Tensor *b)
-{
-    return tfc_same_dims(a->dims, a->ndims, b->dims, b->ndims);
-}
-
-/* Select's shape rules (TensorFlow's SelectOp); the vector-condition case becomes a broadcast of
- * condition as [n, 1, ..., 1]. */
 static void select_compute(tfc_kernel_ctx *k)
 {
     const select_state *s = tfc_kernel_state(k);
-    if (!select_check(k, s)) return;
-    const TF_Tensor *c = k->inputs[0], *t = k->inputs[1], *e = k->inputs[2];
-    char a[256], bb[256];
-    bool scalar = c->ndims == 0, batch = c->ndims == 1 && t->ndims != 1;
-    if (batch && t->ndims == 0) {
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT, "'then' must be at least a vector, but saw shape: %s",
-                         tfc_dims_str(t->dims, t->ndims, a, sizeof a));
-        return;
-    }
-    if (batch && t->dims[0] != c->dims[0]) {
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT,
-                         "Number of batches of 'then' must match size of 'cond', but saw: %lld vs. %lld",
-                         (long long)t->dims[0], (long long)c->dims[0]);
-        return;
-    }
-    if ((scalar || batch) && !same_shape(t, e)) {
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT, "'then' and 'else' must have the same size.  but received: %s vs. %s",
-                         tfc_dims_str(t->dims, t->ndims, a, sizeof a), tfc_dims_str(e->dims, e->ndims, bb, sizeof bb));
-        return;
-    }
-    for (int i = 1; !scalar && !batch && i < 3; i++)
-        if (!same_shape(c, k->inputs[i])) {
-            tfc_kernel_error(k, TF_INVALID_ARGUMENT,
-                             "Inputs must have the same size and shape. Input 0: %s != input %d: %s",
-                             tfc_dims_str(c->dims, c->ndims, a, sizeof a), i,
-                             tfc_dims_str(k->inputs[i]->dims, k->inputs[i]->ndims, bb, sizeof bb));
-            return;
-        }
+    tfc_bcast b;
+    bool scalar;
+    if (!tfc_select_check(k, s->dtype, &b, &scalar)) return;
     if (scalar) { /* the output is all of t or all of e: view its buffer */
+        const TF_Tensor *c = k->inputs[0], *t = k->inputs[1], *e = k->inputs[2];
         TF_Tensor *out = tfc_tensor_ref(*(const uint8_t *)tfc_tensor_data(c) ? t : e);
         if (!out) tfc_kernel_error(k, TF_RESOURCE_EXHAUSTED, "out of memory");
         else tfc_kernel_set_output(k, 0, out);
         return;
     }
-    int64_t cdims[TFC_MAX_RANK];
-    for (int i = 0; i < t->ndims; i++) cdims[i] = i == 0 ? c->dims[0] : 1;
-    const int64_t *dims[3] = { batch ? cdims : c->dims, t->dims, e->dims };
-    int ranks[3] = { t->ndims, t->ndims, t->ndims };
-    tfc_bcast b;
-    tfc_bcast_init(&b, 3, dims, ranks); /* cannot fail: the shapes were checked above */
     select_run(k, s, &b);
 }
 

@@ -1,13 +1,15 @@
 /* concat_cpu: ConcatV2 and Pack kernels (see ops/array_ops.c), for every dtype of fixed element
  * size (strings: UNIMPLEMENTED). Both see the output as rows: [outer, sum of the inputs' row
  * sizes], where outer is the product of the dims before the axis; each input contributes one
- * contiguous run per row, copied with memcpy. Rows are split over the intra-op pool. */
+ * contiguous run per row, copied with memcpy. Rows are split over the intra-op pool. ConcatV2's
+ * checks are shared with the GPU (concat_check.h). */
 #include <inttypes.h>
 #include <string.h>
 
 #include "core/alloc.h"
 #include "core/dtype.h"
 #include "core/shape.h"
+#include "kernels/concat_check.h"
 #include "kernels/kernel.h"
 
 #define STACK_INPUTS 64
@@ -82,58 +84,13 @@ static int64_t product(const int64_t *dims, int from, int to)
 
 // ---- ConcatV2 ----
 
-static TF_Code read_axis(tfc_kernel_ctx *k, const TF_Tensor *t, int rank, int64_t *axis)
-{
-    if (t->nelems != 1 || (t->dtype != TF_INT32 && t->dtype != TF_INT64) || t->ndims > 1)
-        return tfc_kernel_error(k, TF_INVALID_ARGUMENT, "axis must be a scalar int32 or int64");
-    *axis =
-        t->dtype == TF_INT32 ? *(const int32_t *)tfc_tensor_data(t) : *(const int64_t *)tfc_tensor_data(t);
-    if (*axis < -rank || *axis >= rank)
-        return tfc_kernel_error(k, TF_INVALID_ARGUMENT, "ConcatOp : Expected concatenating dimensions in the "
-                                "range [%d, %d), but got %" PRId64, -rank, rank, *axis);
-    if (*axis < 0) *axis += rank;
-    return TF_OK;
-}
-
-/* Checks every input against input 0 (all dims but the axis) and sums the axis dims. */
-static TF_Code concat_check(tfc_kernel_ctx *k, int n, int axis, int64_t *sum)
-{
-    const TF_Tensor *a = tfc_kernel_input(k, 0);
-    *sum = 0;
-    for (int i = 0; i < n; i++) {
-        const TF_Tensor *b = tfc_kernel_input(k, i);
-        char sa[256], sb[256];
-        bool ok = b->ndims == a->ndims;
-        for (int d = 0; ok && d < a->ndims; d++) ok = d == axis || a->dims[d] == b->dims[d];
-        if (!ok)
-            return tfc_kernel_error(k, TF_INVALID_ARGUMENT,
-                                    "ConcatOp : Dimensions of inputs should match: "
-                                    "shape[0] = %s vs. shape[%d] = %s",
-                                    tfc_dims_str(a->dims, a->ndims, sa, sizeof sa), i,
-                                    tfc_dims_str(b->dims, b->ndims, sb, sizeof sb));
-        if (__builtin_add_overflow(*sum, b->dims[axis], sum))
-            return tfc_kernel_error(k, TF_INVALID_ARGUMENT, "ConcatOp : output dimension overflows");
-    }
-    return TF_OK;
-}
-
 static void concat_compute(tfc_kernel_ctx *k)
 {
     int n = k->n_inputs - 1;
     const TF_Tensor *first = tfc_kernel_input(k, 0);
     size_t es = copyable_size(k, first->dtype);
-    int64_t axis = 0, sum = 0;
-    if (!es) return;
-    if (first->ndims == 0) {
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT,
-                         "ConcatOp : Can't concatenate scalars (use tf.stack instead)");
-        return;
-    }
-    if (read_axis(k, tfc_kernel_input(k, n), first->ndims, &axis)) return;
-    if (concat_check(k, n, (int)axis, &sum)) return;
-    int64_t dims[TFC_MAX_RANK];
-    memcpy(dims, first->dims, sizeof(int64_t) * (size_t)first->ndims);
-    dims[axis] = sum;
+    int64_t axis = 0, dims[TFC_MAX_RANK];
+    if (!es || !tfc_concat_v2_check(k, n, tfc_kernel_input(k, n), &axis, dims)) return;
     TF_Tensor *out;
     if (tfc_kernel_alloc_output(k, 0, dims, first->ndims, &out)) return;
     int64_t outer = product(first->dims, 0, (int)axis), inner_stack[STACK_INPUTS], *inner = inner_stack;

@@ -16,9 +16,8 @@
 #include "core/alloc.h"
 #include "core/dtype.h"
 #include "core/shape.h"
+#include "kernels/conv_check.h"
 #include "kernels/kernel.h"
-
-enum { PAD_VALID, PAD_SAME, PAD_EXPLICIT };
 
 /* Target size of one tile's im2col scratch: fits in L2 beside the GEMM's packed panels. */
 #define SCRATCH_BYTES (512 * 1024)
@@ -26,159 +25,18 @@ enum { PAD_VALID, PAD_SAME, PAD_EXPLICIT };
 static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
 static void blas_single_thread(void) { openblas_set_num_threads(1); }
 
-typedef struct conv_state {
-    int pad_mode;
-    int64_t sh, sw, dh, dw;
-    int64_t pt, pb, pl, pr; /* explicit paddings (top, bottom, left, right) */
-} conv_state;
-
+/* Parses the attrs (conv_check.h: NHWC only, as TensorFlow's CPU kernels). */
 static TF_Code conv_init(const tfc_kernel_init_ctx *c, void **state)
 {
     pthread_once(&blas_once, blas_single_thread);
-    const int64_t *st, *dl, *ep = NULL;
-    int ns = tfc_attrs_int_list(c->attrs, "strides", &st),
-        nd = tfc_attrs_int_list(c->attrs, "dilations", &dl);
-    int ne = tfc_attrs_int_list(c->attrs, "explicit_paddings", &ep);
-    const char *pad = tfc_attrs_string(c->attrs, "padding", "VALID");
-    const char *fmt = tfc_attrs_string(c->attrs, "data_format", "NHWC");
-    if (strcmp(fmt, "NHWC"))
-        return tfc_kernel_init_error(c, TF_UNIMPLEMENTED,
-                                     "The %s op currently only supports the NHWC tensor format on the CPU. "
-                                     "The op was given the format: %s",
-                                     c->op_type, fmt);
-    if (ns != 4 || nd != 4 || st[0] != 1 || st[3] != 1 || dl[0] != 1 || dl[3] != 1)
-        return tfc_kernel_init_error(c, TF_INVALID_ARGUMENT,
-                                     "strides and dilations must have 4 entries, "
-                                     "1 in the batch and depth dimensions");
-    if (!strcmp(c->op_type, "DepthwiseConv2dNative") && (dl[1] != 1 || dl[2] != 1))
-        return tfc_kernel_init_error(c, TF_UNIMPLEMENTED,
-                                     "Current kernel implementation does not support "
-                                     "dilations, received [%lld %lld %lld %lld]",
-                                     (long long)dl[0], (long long)dl[1], (long long)dl[2], (long long)dl[3]);
-    conv_state s = {.pad_mode = !strcmp(pad, "SAME")       ? PAD_SAME
-                                : !strcmp(pad, "EXPLICIT") ? PAD_EXPLICIT
-                                                           : PAD_VALID,
-                    .sh = st[1],
-                    .sw = st[2],
-                    .dh = dl[1],
-                    .dw = dl[2]};
-    if (s.pad_mode == PAD_EXPLICIT) {
-        if (ne != 8)
-            return tfc_kernel_init_error(c, TF_INVALID_ARGUMENT, "explicit_paddings must have 8 entries");
-        s.pt = ep[2], s.pb = ep[3], s.pl = ep[4], s.pr = ep[5];
-    }
-    int64_t lim = INT32_MAX;
-    if (s.sh <= 0 || s.sw <= 0 || s.dh <= 0 || s.dw <= 0 || s.sh > lim || s.sw > lim || s.dh > lim ||
-        s.dw > lim || s.pt < 0 || s.pb < 0 || s.pl < 0 || s.pr < 0 || s.pt > lim || s.pb > lim ||
-        s.pl > lim || s.pr > lim)
-        return tfc_kernel_init_error(c, TF_INVALID_ARGUMENT,
-                                     "strides and dilations must be in [1, 2^31), paddings in [0, 2^31)");
-    conv_state *p = tfc_malloc(sizeof *p);
+    tfc_conv_params s;
+    TF_Code rc = tfc_conv_parse(c, false, &s);
+    if (rc) return rc;
+    tfc_conv_params *p = tfc_malloc(sizeof *p);
     if (!p) return tfc_kernel_init_error(c, TF_RESOURCE_EXHAUSTED, "out of memory");
     *p = s;
     *state = p;
     return TF_OK;
-}
-
-/* TensorFlow's GetWindowedOutputSize for one dim; all values below 2^31, so no overflow. */
-static bool window(const conv_state *s, int64_t in, int64_t k, int64_t d, int64_t st, int64_t eb, int64_t ea,
-                   int64_t *out, int64_t *pad_before)
-{
-    int64_t eff = (k - 1) * d + 1;
-    if (s->pad_mode == PAD_SAME) {
-        *out = (in + st - 1) / st;
-        int64_t need = (*out - 1) * st + eff - in;
-        *pad_before = need > 0 ? need / 2 : 0;
-    } else if (s->pad_mode == PAD_EXPLICIT) {
-        *out = (in + eb + ea - eff + st) / st;
-        *pad_before = eb;
-    } else {
-        *out = (in - eff + st) / st;
-        *pad_before = 0;
-    }
-    return *out >= 0;
-}
-
-/* Geometry of one convolution, NHWC. */
-typedef struct conv_geom {
-    int64_t n, ih, iw, c, kh, kw, cg, k, oh, ow, groups, pad_top, pad_left;
-} conv_geom;
-
-/* Checks the runtime shapes and computes the output geometry; false after reporting an error. */
-/* The same from the dims of input and filter (the backprop kernels get one of them as a shape). */
-static bool conv_check_dims(tfc_kernel_ctx *k, const conv_state *s, bool depthwise, const int64_t *id,
-                            int ind, const int64_t *fdims, int fnd, conv_geom *g)
-{
-    char a[256], b[256];
-    if (ind != 4 || fnd != 4) {
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT, "input and filter must be 4-dimensional: %s and %s",
-                         tfc_dims_str(id, ind, a, sizeof a), tfc_dims_str(fdims, fnd, b, sizeof b));
-        return false;
-    }
-    for (int i = 0; i < 4; i++)
-        if (id[i] < 0 || fdims[i] < 0 || id[i] > INT32_MAX || fdims[i] > INT32_MAX) {
-            tfc_kernel_error(k, TF_INVALID_ARGUMENT, "input or filter dims too large or negative: %s and %s",
-                             tfc_dims_str(id, 4, a, sizeof a), tfc_dims_str(fdims, 4, b, sizeof b));
-            return false;
-        }
-    *g = (conv_geom){.n = id[0],
-                     .ih = id[1],
-                     .iw = id[2],
-                     .c = id[3],
-                     .kh = fdims[0],
-                     .kw = fdims[1],
-                     .cg = fdims[2],
-                     .k = fdims[3],
-                     .groups = 1};
-    if (g->kh == 0 || g->kw == 0 || g->cg == 0) {
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT,
-                         "filter must not have zero elements (i.e. all dimensions "
-                         "must be non-zero), got %s",
-                         tfc_dims_str(fdims, 4, b, sizeof b));
-        return false;
-    }
-    if (depthwise && g->c != g->cg) {
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT, "input and filter must have the same depth: %lld vs %lld",
-                         (long long)g->c, (long long)g->cg);
-        return false;
-    }
-    if (!depthwise) {
-        if (g->c < g->cg) { /* zero groups: the group check below would divide by zero */
-            tfc_kernel_error(k, TF_INVALID_ARGUMENT, "input depth must be at least the filter depth: %lld vs %lld",
-                             (long long)g->c, (long long)g->cg);
-            return false;
-        }
-        if (g->c % g->cg) {
-            tfc_kernel_error(k, TF_INVALID_ARGUMENT,
-                             "input depth must be evenly divisible by filter depth: "
-                             "%lld vs %lld",
-                             (long long)g->c, (long long)g->cg);
-            return false;
-        }
-        g->groups = g->c / g->cg;
-        if (g->k % g->groups) {
-            tfc_kernel_error(k, TF_INVALID_ARGUMENT,
-                             "output depth must be evenly divisible by number of "
-                             "groups: %lld vs %lld",
-                             (long long)g->k, (long long)g->groups);
-            return false;
-        }
-    }
-    if (!window(s, g->ih, g->kh, s->dh, s->sh, s->pt, s->pb, &g->oh, &g->pad_top) ||
-        !window(s, g->iw, g->kw, s->dw, s->sw, s->pl, s->pr, &g->ow, &g->pad_left)) {
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT,
-                         "Computed output size would be negative (input %s, "
-                         "filter %s)",
-                         tfc_dims_str(id, 4, a, sizeof a), tfc_dims_str(fdims, 4, b, sizeof b));
-        return false;
-    }
-    return true;
-}
-
-static bool conv_check(tfc_kernel_ctx *k, const conv_state *s, bool depthwise, conv_geom *g)
-{
-    const TF_Tensor *in = tfc_kernel_input(k, 0), *f = tfc_kernel_input(k, 1);
-    return conv_check_dims(k, s, depthwise, in->dims, in->ndims, f->dims, f->ndims, g);
 }
 
 // ---- GEMM on one tile ----
@@ -208,8 +66,8 @@ static void tile_gemm(TF_DataType dt, int m, int n, int kk, const void *a, int l
 }
 
 typedef struct conv_job {
-    const conv_state *s;
-    conv_geom g;
+    const tfc_conv_params *s;
+    tfc_conv_geom g;
     TF_DataType dt;
     size_t es;
     int64_t tile, pixels, patch; /* pixels per tile, total pixels, KH*KW*Cg */
@@ -222,7 +80,7 @@ typedef struct conv_job {
 /* Gathers the patches of pixels [p0, p1) for group grp into col ([p1-p0, patch]). */
 static void im2col(const conv_job *j, int64_t p0, int64_t p1, int64_t grp, char *col)
 {
-    const conv_geom *g = &j->g;
+    const tfc_conv_geom *g = &j->g;
     size_t es = j->es, run = (size_t)g->cg * es, row_bytes = (size_t)g->kw * run;
     for (int64_t p = p0; p < p1; p++) {
         int64_t b = p / (g->oh * g->ow), r = p % (g->oh * g->ow), oy = r / g->ow, ox = r % g->ow;
@@ -254,7 +112,7 @@ static void im2col(const conv_job *j, int64_t p0, int64_t p1, int64_t grp, char 
 static void conv_tiles(void *arg, int64_t begin, int64_t end)
 {
     conv_job *j = arg;
-    const conv_geom *g = &j->g;
+    const tfc_conv_geom *g = &j->g;
     int64_t kg = g->k / g->groups;
     char *col = NULL;
     if (!j->direct) {
@@ -295,10 +153,10 @@ static int64_t pick_tile(const conv_job *j, int workers)
 
 static void conv2d_compute(tfc_kernel_ctx *k)
 {
-    const conv_state *s = tfc_kernel_state(k);
+    const tfc_conv_params *s = tfc_kernel_state(k);
     conv_job j = {.s = s, .dt = k->output_types[0]};
-    if (!conv_check(k, s, false, &j.g)) return;
-    const conv_geom *g = &j.g;
+    if (!tfc_conv_check(k, s, false, &j.g)) return;
+    const tfc_conv_geom *g = &j.g;
     TF_Tensor *out;
     if (tfc_kernel_alloc_output(k, 0, (const int64_t[]){g->n, g->oh, g->ow, g->k}, 4, &out)) return;
     j.pixels = out->nelems / (g->k ? g->k : 1);
@@ -326,8 +184,8 @@ static void conv2d_compute(tfc_kernel_ctx *k)
 // ---- DepthwiseConv2dNative ----
 
 typedef struct dw_job {
-    const conv_state *s;
-    conv_geom g;
+    const tfc_conv_params *s;
+    tfc_conv_geom g;
     const void *in, *filter;
     void *out;
 } dw_job;
@@ -338,7 +196,7 @@ typedef struct dw_job {
     static void NAME(void *arg, int64_t begin, int64_t end)                                                  \
     {                                                                                                        \
         const dw_job *j = arg;                                                                               \
-        const conv_geom *g = &j->g;                                                                          \
+        const tfc_conv_geom *g = &j->g;                                                                          \
         const T *in = j->in, *flt = j->filter;                                                               \
         int64_t cm = g->c * g->k;                                                                            \
         for (int64_t row = begin; row < end; row++) {                                                        \
@@ -367,10 +225,10 @@ DEPTHWISE_ROWS(depthwise_rows_f64, double)
 
 static void depthwise_compute(tfc_kernel_ctx *k)
 {
-    const conv_state *s = tfc_kernel_state(k);
+    const tfc_conv_params *s = tfc_kernel_state(k);
     dw_job j = {.s = s};
-    if (!conv_check(k, s, true, &j.g)) return;
-    const conv_geom *g = &j.g;
+    if (!tfc_conv_check(k, s, true, &j.g)) return;
+    const tfc_conv_geom *g = &j.g;
     int64_t depth;
     if (!tfc_mul_checked_i64(g->c, g->k, &depth)) {
         tfc_kernel_error(k, TF_INVALID_ARGUMENT, "output depth overflows");
@@ -417,7 +275,7 @@ static void add_run(TF_DataType dt, char *dst, const char *src, int64_t n)
 /* Scatter-adds the patches of pixels [p0, p1) in col back into the image j->out (im2col^T). */
 static void col2im(const conv_job *j, int64_t p0, int64_t p1, const char *col)
 {
-    const conv_geom *g = &j->g;
+    const tfc_conv_geom *g = &j->g;
     size_t es = j->es;
     for (int64_t p = p0; p < p1; p++) {
         int64_t b = p / (g->oh * g->ow), r = p % (g->oh * g->ow), oy = r / g->ow, ox = r % g->ow;
@@ -433,45 +291,17 @@ static void col2im(const conv_job *j, int64_t p0, int64_t p1, const char *col)
     }
 }
 
-/* Reads the int32 shape vector of input i (input_sizes, filter_sizes) into dims[4]. */
-static bool read_sizes(tfc_kernel_ctx *k, int i, const char *what, int64_t dims[4])
-{
-    const TF_Tensor *t = tfc_kernel_input(k, i);
-    if (t->ndims != 1 || t->nelems != 4) {
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT, "%s: %s must be a vector of 4 values, got %d dims and %lld "
-                         "values", k->op_type, what, t->ndims, (long long)t->nelems);
-        return false;
-    }
-    const int32_t *v = tfc_tensor_data(t);
-    for (int d = 0; d < 4; d++) dims[d] = v[d];
-    return true;
-}
-
-/* Checks the geometry of a backprop op (sizes from input sizes_i) and that out_backprop (input 2)
- * has the forward output's shape; ungrouped and undilated only, as TensorFlow's CPU kernels. */
+/* Checks a backprop op (conv_check.h), then the CPU's limits: ungrouped and undilated only, as
+ * TensorFlow's CPU kernels. */
 static bool backprop_check(tfc_kernel_ctx *k, conv_job *j, bool filter_grad)
 {
-    const TF_Tensor *other = tfc_kernel_input(k, filter_grad ? 0 : 1), *dy = tfc_kernel_input(k, 2);
-    int64_t sizes[4];
     if (j->s->dh != 1 || j->s->dw != 1) {
         tfc_kernel_error(k, TF_INVALID_ARGUMENT,
                          "Current CPU implementations do not yet support dilation rates larger than 1.");
         return false;
     }
-    if (!read_sizes(k, filter_grad ? 1 : 0, filter_grad ? "filter_sizes" : "input_sizes", sizes))
-        return false;
-    bool ok = filter_grad ? conv_check_dims(k, j->s, false, other->dims, other->ndims, sizes, 4, &j->g)
-                          : conv_check_dims(k, j->s, false, sizes, 4, other->dims, other->ndims, &j->g);
-    if (!ok) return false;
-    const conv_geom *g = &j->g;
-    const int64_t want[4] = {g->n, g->oh, g->ow, g->k};
-    char a[256], b[256];
-    if (dy->ndims != 4 || memcmp(dy->dims, want, sizeof want)) {
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT, "%s: out_backprop has shape %s but the convolution's output "
-                         "is %s", k->op_type, tfc_dims_str(dy->dims, dy->ndims, a, sizeof a),
-                         tfc_dims_str(want, 4, b, sizeof b));
-        return false;
-    }
+    if (!tfc_conv_backprop_check(k, j->s, filter_grad, &j->g)) return false;
+    const tfc_conv_geom *g = &j->g;
     if (g->groups != 1) {
         tfc_kernel_error(k, TF_UNIMPLEMENTED, "%s: grouped convolutions are not supported", k->op_type);
         return false;
@@ -494,7 +324,7 @@ static void conv2d_backprop_input_compute(tfc_kernel_ctx *k)
 {
     conv_job j = {.s = tfc_kernel_state(k)};
     if (!backprop_check(k, &j, false)) return;
-    const conv_geom *g = &j.g;
+    const tfc_conv_geom *g = &j.g;
     TF_Tensor *out;
     if (tfc_kernel_alloc_output(k, 0, (const int64_t[]){g->n, g->ih, g->iw, g->c}, 4, &out)) return;
     j.out = tfc_tensor_data(out);
@@ -521,7 +351,7 @@ static void conv2d_backprop_filter_compute(tfc_kernel_ctx *k)
 {
     conv_job j = {.s = tfc_kernel_state(k)};
     if (!backprop_check(k, &j, true)) return;
-    const conv_geom *g = &j.g;
+    const tfc_conv_geom *g = &j.g;
     TF_Tensor *out;
     if (tfc_kernel_alloc_output(k, 0, (const int64_t[]){g->kh, g->kw, g->cg, g->k}, 4, &out)) return;
     char *df = tfc_tensor_data(out);

@@ -3,63 +3,14 @@
  * merged first, so most permutations become an identity (the output views the input's buffer), a
  * 2-D transpose (cache-blocked tiles, one loop per element size), or a general N-D walk over the
  * output that memcpys whole rows when the innermost dim stays innermost. Work is split over the
- * intra-op pool. */
-#include <inttypes.h>
+ * intra-op pool. The perm check and the collapsing are shared with the GPU (transpose_check.h). */
 #include <string.h>
 
 #include "core/dtype.h"
-#include "core/shape.h"
 #include "kernels/kernel.h"
-#include "ops/slice_spec.h"
+#include "kernels/transpose_check.h"
 
 #define TILE 32
-
-/* Validates perm against rank and writes it to p. */
-static TF_Code read_perm(tfc_kernel_ctx *k, const TF_Tensor *t, int rank, int *p)
-{
-    int64_t v[TFC_MAX_RANK];
-    if (t->ndims != 1 || t->nelems != rank || tfc_read_index_values(t, v, TFC_MAX_RANK) != rank)
-        return tfc_kernel_error(k, TF_INVALID_ARGUMENT,
-                                "transpose expects a vector of size %d. But input(1) is "
-                                "a vector of size %" PRId64,
-                                rank, t->nelems);
-    bool seen[TFC_MAX_RANK] = { false };
-    for (int i = 0; i < rank; i++) {
-        if (v[i] < 0 || v[i] >= rank)
-            return tfc_kernel_error(k, TF_INVALID_ARGUMENT, "%" PRId64 " is out of range [0 .. %d)", v[i],
-                                    rank);
-        if (seen[v[i]])
-            return tfc_kernel_error(k, TF_INVALID_ARGUMENT, "%" PRId64 " is duplicated in the input.", v[i]);
-        seen[v[i]] = true;
-        p[i] = (int)v[i];
-    }
-    return TF_OK;
-}
-
-/* Drops size-1 dims and merges input dims that stay adjacent in the output; returns the new rank. */
-static int collapse(const int64_t *dims, const int *perm, int rank, int64_t *cdims, int *cperm)
-{
-    int keep[TFC_MAX_RANK], newidx[TFC_MAX_RANK], n = 0;
-    for (int i = 0; i < rank; i++) newidx[i] = dims[i] == 1 ? -1 : n++, keep[i] = dims[i] != 1;
-    int64_t d1[TFC_MAX_RANK];
-    int p1[TFC_MAX_RANK], m = 0;
-    for (int i = 0; i < rank; i++)
-        if (keep[i]) d1[newidx[i]] = dims[i];
-    for (int i = 0; i < rank; i++)
-        if (keep[perm[i]]) p1[m++] = newidx[perm[i]];
-    /* merge: output positions j, j+1 with p1[j+1] == p1[j] + 1 are one input dim */
-    int head[TFC_MAX_RANK], n_out = 0; /* input dims that start a merged group, in output order */
-    bool starts[TFC_MAX_RANK] = { false };
-    for (int j = 0; j < m; j++)
-        if (j == 0 || p1[j] != p1[j - 1] + 1) head[n_out++] = p1[j], starts[p1[j]] = true;
-    int gid[TFC_MAX_RANK], g = -1;
-    for (int i = 0; i < n; i++) {
-        if (starts[i]) cdims[++g] = 1;
-        cdims[g] *= d1[i], gid[i] = g;
-    }
-    for (int j = 0; j < n_out; j++) cperm[j] = gid[head[j]];
-    return n_out;
-}
 
 // ---- 2-D ----
 
@@ -145,17 +96,8 @@ static void tn_chunk(void *arg, int64_t begin, int64_t end)
 static void transpose_compute(tfc_kernel_ctx *k)
 {
     const TF_Tensor *in = tfc_kernel_input(k, 0);
-    int rank = in->ndims, perm[TFC_MAX_RANK], cperm[TFC_MAX_RANK];
-    if (read_perm(k, tfc_kernel_input(k, 1), rank, perm)) return;
-    int64_t dims[TFC_MAX_RANK], cdims[TFC_MAX_RANK];
-    for (int i = 0; i < rank; i++) dims[i] = in->dims[perm[i]];
-    int cr = collapse(in->dims, perm, rank, cdims, cperm);
-    if (cr <= 1 || in->nelems == 0) { /* the same bytes in the same order */
-        TF_Tensor *t = tfc_tensor_ref_reshaped(in, dims, rank);
-        if (!t) tfc_kernel_error(k, TF_RESOURCE_EXHAUSTED, "out of memory");
-        else tfc_kernel_set_output(k, 0, t);
-        return;
-    }
+    tfc_transpose_plan p;
+    if (!tfc_transpose_prepare(k, &p)) return;
     size_t es = tfc_dtype_elem_size(in->dtype);
     if (in->dtype == TF_STRING || es == 0) {
         tfc_kernel_error(k, TF_UNIMPLEMENTED, "Transpose is not supported for dtype %s",
@@ -163,22 +105,20 @@ static void transpose_compute(tfc_kernel_ctx *k)
         return;
     }
     TF_Tensor *out;
-    if (tfc_kernel_alloc_output(k, 0, dims, rank, &out)) return;
-    if (cr == 2) {
-        t2_job j = { tfc_tensor_data(in), tfc_tensor_data(out), cdims[0], cdims[1], es };
-        tfc_parallel_for(tfc_kernel_intra_pool(k), (cdims[1] + TILE - 1) / TILE, cdims[0] * TILE + 10,
+    if (tfc_kernel_alloc_output(k, 0, p.dims, p.rank, &out)) return;
+    if (p.cr == 2) {
+        t2_job j = { tfc_tensor_data(in), tfc_tensor_data(out), p.cdims[0], p.cdims[1], es };
+        tfc_parallel_for(tfc_kernel_intra_pool(k), (p.cdims[1] + TILE - 1) / TILE, p.cdims[0] * TILE + 10,
                          t2_chunk, &j);
         return;
     }
-    tn_job j = { .rank = cr, .src = tfc_tensor_data(in), .dst = tfc_tensor_data(out), .es = es };
-    int64_t istride[TFC_MAX_RANK], s = (int64_t)es;
-    for (int d = cr - 1; d >= 0; d--) istride[d] = s, s *= cdims[d];
+    tn_job j = { .rank = p.cr, .src = tfc_tensor_data(in), .dst = tfc_tensor_data(out), .es = es };
     int64_t rows = 1;
-    for (int i = 0; i < cr; i++) {
-        j.odims[i] = cdims[cperm[i]], j.istep[i] = istride[cperm[i]];
-        if (i < cr - 1) rows *= j.odims[i];
+    for (int i = 0; i < p.cr; i++) {
+        j.odims[i] = p.odims[i], j.istep[i] = p.istride[i] * (int64_t)es;
+        if (i < p.cr - 1) rows *= j.odims[i];
     }
-    tfc_parallel_for(tfc_kernel_intra_pool(k), rows, j.odims[cr - 1] + 10, tn_chunk, &j);
+    tfc_parallel_for(tfc_kernel_intra_pool(k), rows, j.odims[p.cr - 1] + 10, tn_chunk, &j);
 }
 
 const tfc_kernel_def tfc_cpu_transpose_kernels[] = {
