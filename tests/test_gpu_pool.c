@@ -19,6 +19,7 @@
 
 #include "graph_util.h"
 #include "gpu_util.h"
+#include "gpu_cases.h"
 #include "tfc/c_api.h"
 
 /* ---- graph helpers ---- */
@@ -59,16 +60,6 @@ static TF_Output typed_const(TF_Graph *g, const char *name, const int64_t *dims,
     TF_DeleteTensor(t);
     TF_DeleteStatus(s);
     return out0(op);
-}
-
-/* NHWC -> NCHW (to_nchw) or back, on the CPU. */
-static TF_Output transpose(TF_Graph *g, const char *name, TF_Output x, bool to_nchw)
-{
-    static const int32_t to[4] = { 0, 3, 1, 2 }, back[4] = { 0, 2, 3, 1 };
-    char perm[64];
-    snprintf(perm, sizeof perm, "%s_perm", name);
-    TF_Output in[2] = { x, out0(const_int32(g, perm, to_nchw ? to : back, (const int64_t[]){ 4 }, 1)) };
-    return out0(op_on(g, "Transpose", name, CPU0, in, 2));
 }
 
 static void set_dst_double(TF_OperationDescription *d, const void *ctx)
@@ -169,22 +160,22 @@ static TF_Output build_pool(TF_Graph *g, const char *device, const void *ctx)
     TF_Output x = typed_const(g, "x", c->in, 4, r->dt, 1, r->ties), in[3];
     int n_in = 0;
     if (!strcmp(r->op, "MaxPool") || !strcmp(r->op, "AvgPool")) {
-        in[n_in++] = nchw ? transpose(g, "x_t", x, true) : x;
+        in[n_in++] = nchw ? cpu_nchw_transpose(g, "x_t", x, true) : x;
     } else if (!strcmp(r->op, "MaxPoolGrad")) {
         TF_Output y = out0(op_with(g, "MaxPool", "y", CPU0, &x, 1, set_pool_attrs, &nhwc));
         TF_Output dy = typed_const(g, "dy", out, 4, r->dt, 2, false);
-        in[n_in++] = nchw ? transpose(g, "x_t", x, true) : x;
-        in[n_in++] = nchw ? transpose(g, "y_t", y, true) : y;
-        in[n_in++] = nchw ? transpose(g, "dy_t", dy, true) : dy;
+        in[n_in++] = nchw ? cpu_nchw_transpose(g, "x_t", x, true) : x;
+        in[n_in++] = nchw ? cpu_nchw_transpose(g, "y_t", y, true) : y;
+        in[n_in++] = nchw ? cpu_nchw_transpose(g, "dy_t", dy, true) : dy;
     } else {
         const int32_t shape[4] = { (int32_t)c->in[0], (int32_t)(nchw ? c->in[3] : c->in[1]),
                                    (int32_t)(nchw ? c->in[1] : c->in[2]), (int32_t)(nchw ? c->in[2] : c->in[3]) };
         TF_Output dy = typed_const(g, "dy", out, 4, r->dt, 2, false);
         in[n_in++] = out0(const_int32(g, "shape", shape, (const int64_t[]){ 4 }, 1));
-        in[n_in++] = nchw ? transpose(g, "dy_t", dy, true) : dy;
+        in[n_in++] = nchw ? cpu_nchw_transpose(g, "dy_t", dy, true) : dy;
     }
     TF_Output res = out0(op_with(g, r->op, "op", device, in, n_in, set_pool_attrs, &attrs));
-    return comparable(g, nchw ? transpose(g, "back", res, false) : res, r->dt);
+    return comparable(g, nchw ? cpu_nchw_transpose(g, "back", res, false) : res, r->dt);
 }
 
 static const pool_case pool_cases[] = {
