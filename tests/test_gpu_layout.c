@@ -2,9 +2,9 @@
  * Every case builds the same graph with the op under test on GPU:0 and on CPU:0 and compares the
  * outputs: Transpose over every collapsed form (2-D and batched tiles, any permutation, the
  * order-keeping permutations that give views), ConcatV2 over each axis with empty inputs,
- * GatherV2 with every index type, axis and batch_dims (bit for bit: nothing is computed), and
- * BatchMatMulV2 with adjoints and every batch broadcast, the strided and the pointer-array cuBLAS
- * paths (within rounding). Tensors of a million elements, scalars and empty tensors too. Errors
+ * GatherV2 with every index type, axis and batch_dims, Tile and BroadcastTo (bit for bit: nothing
+ * is computed), and BatchMatMulV2 with adjoints and every batch broadcast, the strided and the
+ * pointer-array cuBLAS paths (within rounding). Tensors of a million elements, scalars and empty tensors too. Errors
  * that only the kernels can see (values hidden from shape inference, out-of-range indices) must be
  * the CPU's, code and message. Exits 77 (ctest: skipped) without a GPU. */
 #include <math.h>
@@ -192,6 +192,52 @@ static void test_gather(void **state)
     expect_cpu_errors(build_gather, bad, LEN(bad), sizeof bad[0], "GatherV2");
 }
 
+/* ---- Tile and BroadcastTo ---- */
+
+typedef struct tile_case {
+    const char *op;
+    TF_DataType dt;
+    int nd, nm;      /* input rank, multiples / shape length */
+    int64_t dims[4];
+    int64_t m[5];    /* Tile: multiples; BroadcastTo: the shape */
+    bool hide;       /* the input's shape unknown to shape inference */
+} tile_case;
+
+static TF_Output build_tile(TF_Graph *g, const char *device, const void *ctx)
+{
+    const tile_case *c = ctx;
+    TF_Output x = typed_random(g, "x", c->dims, c->nd, c->dt, 70);
+    if (c->hide) x = unknown_shape(g, "x_hidden", x, c->dims, c->nd);
+    TF_Output in[2] = { x, ints_as(g, "m", c->m, c->nm, TF_INT32) };
+    return consume(g, device, out0(op_on(g, c->op, "op", device, in, 2)), c->dt);
+}
+
+static void test_tile_and_broadcast(void **state)
+{
+    (void)state;
+    const tile_case ok[] = {
+        { "Tile", TF_FLOAT, 2, 2, { 3, 4 }, { 2, 3 } },
+        { "Tile", TF_FLOAT, 3, 3, { 2, 1, 5 }, { 1, 4, 1 } },       /* size-1 dim tiled */
+        { "Tile", TF_FLOAT, 1, 1, { 7 }, { 0 } },                    /* multiple 0: empty */
+        { "Tile", TF_FLOAT, 0, 0, { 0 }, { 0 } },                    /* scalar */
+        { "Tile", TF_FLOAT, 2, 2, { 1000, 10 }, { 10, 10 } },        /* a million */
+        { "Tile", TF_DOUBLE, 4, 4, { 2, 3, 1, 2 }, { 2, 1, 3, 2 } },
+        { "BroadcastTo", TF_FLOAT, 2, 2, { 1, 4 }, { 3, 4 } },
+        { "BroadcastTo", TF_FLOAT, 1, 3, { 4 }, { 2, 3, 4 } },       /* new leading dims */
+        { "BroadcastTo", TF_FLOAT, 3, 3, { 2, 1, 1 }, { 2, 5, 3 } },
+        { "BroadcastTo", TF_FLOAT, 0, 2, { 0 }, { 1000, 1000 } },    /* a scalar to a million */
+        { "BroadcastTo", TF_FLOAT, 2, 2, { 3, 4 }, { 3, 4 } },       /* nothing to broadcast */
+        { "BroadcastTo", TF_FLOAT, 2, 3, { 1, 4 }, { 0, 5, 4 } },    /* empty */
+        { "BroadcastTo", TF_DOUBLE, 4, 5, { 3, 1, 4, 1 }, { 2, 3, 2, 4, 3 }, true },
+    };
+    expect_cpu_results(build_tile, ok, LEN(ok), sizeof ok[0], "Tile/BroadcastTo");
+    const tile_case bad[] = {
+        { "Tile", TF_FLOAT, 2, 2, { 3, 4 }, { 2, -1 } },              /* negative multiple */
+        { "BroadcastTo", TF_FLOAT, 2, 2, { 3, 4 }, { 3, 5 }, true },  /* not broadcastable */
+    };
+    expect_cpu_errors(build_tile, bad, LEN(bad), sizeof bad[0], "Tile/BroadcastTo");
+}
+
 /* ---- BatchMatMulV2 ---- */
 
 typedef struct bmm_case {
@@ -265,6 +311,7 @@ int main(void)
         cmocka_unit_test(test_transpose),
         cmocka_unit_test(test_concat),
         cmocka_unit_test(test_gather),
+        cmocka_unit_test(test_tile_and_broadcast),
         cmocka_unit_test(test_batch_matmul),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

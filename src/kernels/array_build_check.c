@@ -91,3 +91,53 @@ bool tfc_one_hot_check(tfc_kernel_ctx *k, int64_t *dims, int *rank, int64_t *dep
     for (int i = a; i < idx->ndims; i++) *suffix *= idx->dims[i]; /* divides nelems: no overflow */
     return true;
 }
+
+bool tfc_tile_check(tfc_kernel_ctx *k, int64_t *dims)
+{
+    const TF_Tensor *in = tfc_kernel_input(k, 0), *m = tfc_kernel_input(k, 1);
+    if (tfc_check_int_vector(k, m, "multiples", TFC_MAX_RANK)) return false;
+    if (m->dims[0] != in->ndims) {
+        tfc_kernel_error(k, TF_INVALID_ARGUMENT,
+                         "Expected multiples argument to be a vector of length %d but got length %" PRId64,
+                         in->ndims, m->dims[0]);
+        return false;
+    }
+    for (int i = 0; i < in->ndims; i++) {
+        int64_t mult = tfc_int_at(m, i);
+        if (mult < 0) {
+            tfc_kernel_error(k, TF_INVALID_ARGUMENT, "Expected multiples[%d] >= 0, but got %" PRId64, i, mult);
+            return false;
+        }
+        if (!tfc_mul_checked_i64(in->dims[i], mult, &dims[i])) {
+            tfc_kernel_error(k, TF_INVALID_ARGUMENT, "output dim %d (%" PRId64 " * %" PRId64 ") overflows", i,
+                             in->dims[i], mult);
+            return false;
+        }
+    }
+    return true;
+}
+
+bool tfc_broadcast_to_check(tfc_kernel_ctx *k, int64_t *dims, int *rank, int64_t *in_dims)
+{
+    const TF_Tensor *in = tfc_kernel_input(k, 0), *s = tfc_kernel_input(k, 1);
+    if (tfc_check_int_vector(k, s, "shape", TFC_MAX_RANK)) return false;
+    *rank = (int)s->dims[0];
+    char a[256], b[256];
+    for (int i = 0; i < *rank; i++) {
+        dims[i] = tfc_int_at(s, i);
+        if (dims[i] < 0) {
+            tfc_kernel_error(k, TF_INVALID_ARGUMENT, "Dimension %" PRId64 " must be >= 0", dims[i]);
+            return false;
+        }
+    }
+    bool ok = in->ndims <= *rank;
+    for (int i = 0; ok && i < *rank; i++) {
+        int j = i - (*rank - in->ndims);
+        in_dims[i] = j >= 0 ? in->dims[j] : 1;
+        ok = in_dims[i] == dims[i] || in_dims[i] == 1;
+    }
+    if (!ok)
+        tfc_kernel_error(k, TF_INVALID_ARGUMENT, "Unable to broadcast tensor of shape %s to tensor of shape %s",
+                         tfc_dims_str(in->dims, in->ndims, a, sizeof a), tfc_dims_str(dims, *rank, b, sizeof b));
+    return ok;
+}

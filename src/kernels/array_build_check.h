@@ -1,5 +1,5 @@
-/* array_build_check: the run-time checks of the tensor-building ops (Fill, OneHot, and the shape
- * vectors and scalars of Tile, Pad, BroadcastTo, Range), shared by their CPU kernels
+/* array_build_check: the run-time checks of the tensor-building ops (Fill, OneHot, Tile,
+ * BroadcastTo, and the shape vectors and scalars of Pad and Range), shared by their CPU kernels
  * (kernels/cpu/array_build_cpu.c, gather_cpu.c) and the GPU's (kernels/cuda/array_build_cuda.c),
  * with TensorFlow's messages. Every tensor they read is in host memory (shape, depth and value
  * inputs are host inputs on every device). On failure each sets the step error. */
@@ -33,5 +33,13 @@ TF_Code tfc_one_hot_init(const tfc_kernel_init_ctx *c, void **state);
  * of indices elements after the axis: output element ((p * depth) + v) * suffix + s is on_value
  * exactly when indices element p * suffix + s is v. */
 bool tfc_one_hot_check(tfc_kernel_ctx *k, int64_t *dims, int *rank, int64_t *depth, int64_t *suffix);
+
+/* Tile(input, multiples): multiples an int32/int64 vector of one non-negative entry per input dim.
+ * On success dims[0..input rank) is the output's shape (input dim times multiple). */
+bool tfc_tile_check(tfc_kernel_ctx *k, int64_t *dims);
+/* BroadcastTo(input, shape): shape an int32/int64 vector of non-negative sizes to which the input
+ * broadcasts. On success dims[0..*rank) is the output's shape and in_dims[0..*rank) the input's
+ * dims aligned to it (1 where the input has fewer dims). */
+bool tfc_broadcast_to_check(tfc_kernel_ctx *k, int64_t *dims, int *rank, int64_t *in_dims);
 
 #endif
