@@ -370,36 +370,17 @@ static void bias_grad_chunk(void *arg, int64_t begin, int64_t end)
     }
 }
 
-typedef struct bias_grad_state {
-    TF_DataType dtype;
-    bool nchw;
-} bias_grad_state;
-
 static TF_Code bias_add_grad_init(const tfc_kernel_init_ctx *c, void **state)
 {
-    TF_DataType t = tfc_attrs_type(c->attrs, "T", (TF_DataType)0);
-    if (t != TF_FLOAT && t != TF_DOUBLE)
-        return tfc_kernel_init_error(c, TF_UNIMPLEMENTED, "no CPU kernel for dtype %s", tfc_dtype_name(t));
-    bias_grad_state *s = tfc_malloc(sizeof *s);
-    if (!s) return tfc_kernel_init_error(c, TF_RESOURCE_EXHAUSTED, "out of memory");
-    *s = (bias_grad_state){ t, !strcmp(tfc_attrs_string(c->attrs, "data_format", "NHWC"), "NCHW") };
-    *state = s;
-    return TF_OK;
+    return tfc_bias_add_grad_init(c, "CPU", state);
 }
 
 static void bias_add_grad_compute(tfc_kernel_ctx *k)
 {
-    const bias_grad_state *s = tfc_kernel_state(k);
-    if (!input_is(k, 0, s->dtype)) return;
+    const tfc_bias_grad_params *s = tfc_kernel_state(k);
+    int64_t c, outer, inner;
+    if (!tfc_bias_add_grad_check(k, s->dtype, s->nchw, &outer, &c, &inner)) return;
     const TF_Tensor *x = tfc_kernel_input(k, 0);
-    if (x->ndims < 2) {
-        char a[256];
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT, "Input tensor must be at least 2D: %s",
-                         tfc_dims_str(x->dims, x->ndims, a, sizeof a));
-        return;
-    }
-    int cd = s->nchw && x->ndims >= 3 ? 1 : x->ndims - 1;
-    int64_t c = x->dims[cd], outer = 1, inner = 1;
     TF_Tensor *y;
     if (tfc_kernel_alloc_output(k, 0, &c, 1, &y)) return;
     if (c == 0) return;
@@ -407,8 +388,6 @@ static void bias_add_grad_compute(tfc_kernel_ctx *k)
         memset(tfc_tensor_data(y), 0, (size_t)c * tfc_dtype_elem_size(s->dtype));
         return;
     }
-    for (int i = 0; i < cd; i++) outer *= x->dims[i]; /* divide nelems: no overflow */
-    for (int i = cd + 1; i < x->ndims; i++) inner *= x->dims[i];
     bias_grad_job job = { s->dtype, tfc_tensor_data(y), tfc_tensor_data(x), outer, c, inner };
     tfc_parallel_for(tfc_kernel_intra_pool(k), c, outer * inner, bias_grad_chunk, &job);
 }

@@ -16,7 +16,8 @@
  * accumulated unsigned), as TensorFlow's do in practice. Mean of integers truncates, as
  * TensorFlow's. Max and Min propagate NaN; over nothing they give -inf/+inf or the type's
  * lowest/highest value. ArgMax/ArgMin return the first index of the extreme (NaN never wins unless
- * first). Bool tensors are read as bytes (any non-zero byte is true). */
+ * first). Bool tensors are read as bytes (any non-zero byte is true). The checks, the output shapes
+ * and the collapse into passes are shared with the GPU kernels (kernels/reduction_check.h). */
 #include <inttypes.h>
 #include <math.h>
 #include <stdint.h>
@@ -26,6 +27,7 @@
 #include "core/dtype.h"
 #include "core/shape.h"
 #include "kernels/kernel.h"
+#include "kernels/reduction_check.h"
 
 #define RED_BLOCK 1024 /* accumulators per block of kept inner columns */
 #define LANES 8       /* independent accumulators along a contiguous row */
@@ -224,55 +226,9 @@ DEFINE_RED_INIT(min, min, false)
 DEFINE_RED_INIT(all, all, true)
 DEFINE_RED_INIT(any, any, true)
 
-/* Element i of an int16/int32/int64 tensor. */
-static int64_t index_at(const TF_Tensor *t, int64_t i)
-{
-    const void *d = tfc_tensor_data(t);
-    if (t->dtype == TF_INT64) return ((const int64_t *)d)[i];
-    if (t->dtype == TF_INT16) return ((const int16_t *)d)[i];
-    return ((const int32_t *)d)[i];
-}
-
-static bool is_index_type(TF_DataType t) { return t == TF_INT32 || t == TF_INT64 || t == TF_INT16; }
-
-/* Checks that input 0 has the kernel's dtype. */
-static bool check_dtype(tfc_kernel_ctx *k, TF_DataType want)
-{
-    const TF_Tensor *x = tfc_kernel_input(k, 0), *axes = tfc_kernel_input(k, 1);
-    if (x->dtype != want || !is_index_type(axes->dtype)) {
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT,
-                         "inputs have dtypes %s and %s, expected %s and an integer type",
-                         tfc_dtype_name(x->dtype), tfc_dtype_name(axes->dtype), tfc_dtype_name(want));
-        return false;
-    }
-    return true;
-}
-
 static int64_t cost_of(int64_t elems_per_unit) { return elems_per_unit > 0 ? elems_per_unit : 1; }
 
 // ---- Sum, Mean, Prod, Max, Min, All, Any ----
-
-/* Marks the axes to reduce; false (error set) on an axis out of range. */
-static bool parse_axes(tfc_kernel_ctx *k, const TF_Tensor *axes, int rank, bool *reduce)
-{
-    for (int d = 0; d < rank; d++) reduce[d] = false;
-    for (int64_t i = 0; i < axes->nelems; i++) {
-        int64_t a = index_at(axes, i);
-        if (a < -rank || a >= rank) {
-            tfc_kernel_error(k, TF_INVALID_ARGUMENT, "Invalid reduction dimension (%" PRId64
-                             " for input with %d dimension(s)", a, rank);
-            return false;
-        }
-        int d = (int)(a < 0 ? a + rank : a);
-        if (reduce[d]) {
-            tfc_kernel_error(k, TF_INVALID_ARGUMENT, "Invalid reduction arguments: Axes contains duplicate "
-                             "dimension: %d", d);
-            return false;
-        }
-        reduce[d] = true;
-    }
-    return true;
-}
 
 /* One pass over [O, R, K]. */
 static void run_pass(tfc_kernel_ctx *k, const reducer *r, const void *x, void *out, int64_t O, int64_t R,
@@ -299,58 +255,27 @@ static void run_pass(tfc_kernel_ctx *k, const reducer *r, const void *x, void *o
     tfc_parallel_for(pool, O * nkb, cost_of(per_unit / 2), r->rows, &job);
 }
 
-typedef struct group {
-    int64_t size;
-    bool reduced;
-} group;
-
-/* Drops size-1 dims and merges neighbours with the same status; returns the group count. */
-static int make_groups(const TF_Tensor *x, const bool *reduce, group *g)
-{
-    int n = 0;
-    for (int d = 0; d < x->ndims; d++) {
-        if (x->dims[d] == 1) continue;
-        if (n > 0 && g[n - 1].reduced == reduce[d]) g[n - 1].size *= x->dims[d];
-        else g[n++] = (group){ x->dims[d], reduce[d] };
-    }
-    return n;
-}
-
 /* The passes, innermost reduced group first; temporaries hold what lies between passes. */
-static void reduce_groups(tfc_kernel_ctx *k, const red_state *s, const TF_Tensor *x, group *g, int n,
+static void reduce_groups(tfc_kernel_ctx *k, const red_state *s, const TF_Tensor *x, tfc_reduce_group *g, int n,
                           int64_t div, TF_Tensor *y)
 {
     size_t es = tfc_dtype_elem_size(s->dtype);
     const void *cur = tfc_tensor_data(x);
     void *tmp = NULL;
     for (;;) {
-        int last = -1, reduced = 0;
-        for (int i = 0; i < n; i++)
-            if (g[i].reduced) last = i, reduced++;
-        int64_t O = 1, K = 1;
-        for (int i = 0; i < last; i++) O *= g[i].size;
-        for (int i = last + 1; i < n; i++) K *= g[i].size;
-        if (reduced == 1) {
-            run_pass(k, s->fin, cur, tfc_tensor_data(y), O, g[last].size, K, div, es);
+        tfc_reduce_pass p = tfc_reduce_next_pass(g, &n);
+        if (p.last) {
+            run_pass(k, s->fin, cur, tfc_tensor_data(y), p.O, p.R, p.K, div, es);
             break;
         }
-        void *next = tfc_aligned_alloc((size_t)(O * K) * es);
+        void *next = tfc_aligned_alloc((size_t)(p.O * p.K) * es);
         if (!next) {
             tfc_kernel_error(k, TF_RESOURCE_EXHAUSTED, "out of memory");
             break;
         }
-        run_pass(k, s->mid, cur, next, O, g[last].size, K, 1, es);
+        run_pass(k, s->mid, cur, next, p.O, p.R, p.K, 1, es);
         tfc_aligned_free(tmp);
         cur = tmp = next;
-        /* Drop the group; its kept neighbours (if both exist) become one. */
-        if (last > 0 && last + 1 < n) {
-            g[last - 1].size *= g[last + 1].size;
-            memmove(&g[last], &g[last + 2], (size_t)(n - last - 2) * sizeof *g);
-            n -= 2;
-        } else {
-            memmove(&g[last], &g[last + 1], (size_t)(n - last - 1) * sizeof *g);
-            n -= 1;
-        }
     }
     tfc_aligned_free(tmp);
 }
@@ -358,33 +283,24 @@ static void reduce_groups(tfc_kernel_ctx *k, const red_state *s, const TF_Tensor
 static void reduce_compute(tfc_kernel_ctx *k)
 {
     const red_state *s = tfc_kernel_state(k);
-    const TF_Tensor *x = tfc_kernel_input(k, 0), *axes = tfc_kernel_input(k, 1);
-    if (!check_dtype(k, s->dtype)) return;
-    bool reduce[TFC_MAX_RANK];
-    if (!parse_axes(k, axes, x->ndims, reduce)) return;
-    int64_t dims[TFC_MAX_RANK], div = 1;
-    int nd = 0;
-    for (int d = 0; d < x->ndims; d++) {
-        if (!reduce[d]) dims[nd++] = x->dims[d];
-        else if (s->keep_dims) dims[nd++] = 1;
-        if (reduce[d] && !tfc_mul_checked_i64(div, x->dims[d], &div)) div = 0; /* only when x is empty */
-    }
+    const TF_Tensor *x = tfc_kernel_input(k, 0);
+    tfc_reduce_shape sh;
+    if (!tfc_reduce_check(k, s->dtype, s->keep_dims, &sh)) return;
     TF_Tensor *y;
-    if (tfc_kernel_alloc_output(k, 0, dims, nd, &y)) return;
+    if (tfc_kernel_alloc_output(k, 0, sh.dims, sh.rank, &y)) return;
     if (y->nelems == 0) return;
     if (x->nelems == 0) { /* every output reduces nothing: the identity (Mean: NaN or 0) */
         red_job job = { tfc_tensor_data(x), tfc_tensor_data(y), 0, 1, 1, 0 };
         s->fin->rows(&job, 0, y->nelems);
         return;
     }
-    group g[TFC_MAX_RANK];
-    int n = make_groups(x, reduce, g), reduced = 0;
-    for (int i = 0; i < n; i++) reduced += g[i].reduced;
+    tfc_reduce_group g[TFC_MAX_RANK];
+    int reduced, n = tfc_reduce_groups(x, sh.reduce, g, &reduced);
     if (reduced == 0) { /* nothing reduced (or only size-1 dims): a copy */
         memcpy(tfc_tensor_data(y), tfc_tensor_data(x), y->nbytes);
         return;
     }
-    reduce_groups(k, s, x, g, n, div, y);
+    reduce_groups(k, s, x, g, n, sh.div, y);
 }
 
 // ---- ArgMax, ArgMin ----
@@ -477,33 +393,6 @@ static TF_Code argmin_init(const tfc_kernel_init_ctx *c, void **state)
     return arg_init_with(c, argmin_tab, state);
 }
 
-/* Reads scalar input 1 as an axis of x and checks it; false (error set) when it is not usable. */
-static bool scalar_axis(tfc_kernel_ctx *k, const char *what, const char *range_fmt, int64_t *axis)
-{
-    const TF_Tensor *x = tfc_kernel_input(k, 0), *a = tfc_kernel_input(k, 1);
-    char buf[256];
-    if (a->ndims != 0) {
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT, "%s must be a scalar, but received tensor of shape: %s",
-                         what, tfc_dims_str(a->dims, a->ndims, buf, sizeof buf));
-        return false;
-    }
-    int64_t v = index_at(a, 0);
-    if (v < -x->ndims || v >= x->ndims) {
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT, range_fmt, -x->ndims, x->ndims, v);
-        return false;
-    }
-    *axis = v < 0 ? v + x->ndims : v;
-    return true;
-}
-
-/* Splits x's dims around axis into [O, N, K]. */
-static void around_axis(const TF_Tensor *x, int64_t axis, int64_t *O, int64_t *N, int64_t *K)
-{
-    *O = 1, *K = 1, *N = x->dims[axis];
-    for (int64_t d = 0; d < axis; d++) *O *= x->dims[d];
-    for (int64_t d = axis + 1; d < x->ndims; d++) *K *= x->dims[d];
-}
-
 /* Stores int64 indices as the output type (they were checked to fit). */
 static void store_indices(const int64_t *idx, TF_Tensor *y, TF_DataType t)
 {
@@ -519,31 +408,12 @@ static void arg_compute(tfc_kernel_ctx *k)
 {
     const arg_state *s = tfc_kernel_state(k);
     const TF_Tensor *x = tfc_kernel_input(k, 0);
-    int64_t axis, O, N, K;
-    char buf[256];
-    if (!check_dtype(k, s->dtype)) return;
-    if (!scalar_axis(k, "dim", "Expected dimension in the range [%d, %d), but got %" PRId64, &axis)) return;
-    N = x->dims[axis];
-    int64_t dims[TFC_MAX_RANK], limit = s->out_type == TF_INT64 ? INT64_MAX : s->out_type == TF_INT32
-                                        ? INT32_MAX : s->out_type == TF_INT16 ? INT16_MAX : UINT16_MAX;
-    int nd = 0;
-    for (int d = 0; d < x->ndims; d++)
-        if (d != axis) dims[nd++] = x->dims[d];
+    tfc_arg_shape sh;
     TF_Tensor *y;
-    if (N > 0 && N - 1 > limit) {
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT,
-                         "dimension %" PRId64 " of size %" PRId64 " does not fit %s indices",
-                         axis, N, tfc_dtype_name(s->out_type));
-        return;
-    }
-    if (N == 0) {
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT, "Reduction axis %" PRId64 " is empty in shape %s", axis,
-                         tfc_dims_str(x->dims, x->ndims, buf, sizeof buf));
-        return;
-    }
-    if (tfc_kernel_alloc_output(k, 0, dims, nd, &y)) return;
+    if (!tfc_arg_check(k, s->dtype, s->out_type, &sh)) return;
+    if (tfc_kernel_alloc_output(k, 0, sh.dims, sh.rank, &y)) return;
     if (y->nelems == 0) return;
-    around_axis(x, axis, &O, &N, &K); /* no dim is 0: the products stay below x's element count */
+    int64_t O = sh.O, N = sh.N, K = sh.K;
     int64_t *idx = s->out_type == TF_INT64 ? tfc_tensor_data(y) : tfc_malloc((size_t)y->nelems * sizeof *idx);
     if (!idx) {
         tfc_kernel_error(k, TF_RESOURCE_EXHAUSTED, "out of memory");
@@ -648,14 +518,14 @@ static void scan_compute(tfc_kernel_ctx *k)
     const scan_state *s = tfc_kernel_state(k);
     const TF_Tensor *x = tfc_kernel_input(k, 0);
     int64_t axis, O, N, K;
-    if (!check_dtype(k, s->dtype)) return;
-    if (!scalar_axis(k, "ScanOp: axis", "ScanOp: Expected scan axis in the range [%d, %d), but got %" PRId64,
-                     &axis))
+    if (!tfc_reduce_check_dtype(k, s->dtype)) return;
+    if (!tfc_reduce_scalar_axis(k, "ScanOp: axis",
+                                "ScanOp: Expected scan axis in the range [%d, %d), but got %" PRId64, &axis))
         return;
     TF_Tensor *y;
     if (tfc_kernel_forward_or_alloc(k, 0, 0, x->dims, x->ndims, &y)) return;
     if (y->nelems == 0) return;
-    around_axis(x, axis, &O, &N, &K);
+    tfc_reduce_around_axis(x, axis, &O, &N, &K);
     /* K == 1 rows are scanned one at a time (blocks of one column). */
     int64_t nkb = (K + RED_BLOCK - 1) / RED_BLOCK;
     scan_job job = { tfc_tensor_data(x), tfc_tensor_data(y), N, K, nkb, s->exclusive, s->reverse };
