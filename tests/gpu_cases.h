@@ -82,6 +82,22 @@ static inline TF_Output unknown_shape(TF_Graph *g, const char *name, TF_Output x
     return out0(op_on(g, "Reshape", name, CPU0, in, 2));
 }
 
+/* A view of x (of dims[0..nd)) whose rank is unknown to shape inference: a CPU Reshape by a shape
+ * vector of unknown length (the dims, through [1, nd] and back with hidden shapes), so that
+ * rank errors surface in the kernel under test. */
+static inline TF_Output unknown_rank(TF_Graph *g, const char *name, TF_Output x, const int64_t *dims, int nd)
+{
+    char dname[48], mname[48], vname[48]; /* short enough for unknown_shape's suffix */
+    snprintf(dname, sizeof dname, "%s_dims", name);
+    snprintf(mname, sizeof mname, "%s_matrix", name);
+    snprintf(vname, sizeof vname, "%s_vector", name);
+    TF_Output shape = ints_as(g, dname, dims, nd, TF_INT32);
+    shape = unknown_shape(g, mname, shape, (const int64_t[]){ 1, nd }, 2);
+    shape = unknown_shape(g, vname, shape, (const int64_t[]){ nd }, 1);
+    TF_Output in[2] = { x, shape };
+    return out0(op_on(g, "Reshape", name, CPU0, in, 2));
+}
+
 typedef TF_Output (*build_fn)(TF_Graph *g, const char *device, const void *ctx);
 
 /* Runs build's graph (its op under test on device) once: the step's code and message, and in *out

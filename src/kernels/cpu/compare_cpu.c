@@ -5,8 +5,9 @@
  *
  * Comparisons follow IEEE: NaN compares unequal to everything. Equal and NotEqual with
  * incompatible_shape_error = false return a scalar false (true for NotEqual) when the shapes
- * cannot broadcast, as TensorFlow does. Bool inputs are read as "non-zero is true", so a fed bool
- * tensor holding 2 behaves like one holding 1. Select keeps TensorFlow's old rules (condition is
+ * cannot broadcast, as TensorFlow does (the GPU's comparisons, cuda/compare_cuda.c, share the
+ * checks: broadcast.h's tfc_binary_prepare). Bool inputs are read as "non-zero is true", so a fed
+ * bool tensor holding 2 behaves like one holding 1. Select keeps TensorFlow's old rules (condition is
  * a scalar, has t's shape, or is a vector over t's first dim); SelectV2 broadcasts all three (the
  * checks are shared with the GPU: kernels/select_check.h). */
 #include <stdint.h>

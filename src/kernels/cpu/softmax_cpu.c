@@ -7,17 +7,17 @@
  * result (TensorFlow does the same). Cross-entropies compute, as TensorFlow:
  *   shifted = logits - max,  loss = sum(labels * (log(sum(exp(shifted))) - shifted)),
  *   backprop = exp(shifted) / sum(exp(shifted)) - labels.
- * Sparse labels are all checked against [0, classes) before any row is touched. L2Loss sums fixed
- * blocks in parallel and adds the block sums in order, so its result does not depend on the pool. */
+ * Sparse labels are all checked against [0, classes) before any row is touched (the checks are
+ * shared with the GPU: kernels/xent_check.h). L2Loss sums fixed blocks in parallel and adds the
+ * block sums in order, so its result does not depend on the pool. */
 #include <math.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <string.h>
 
 #include "core/alloc.h"
 #include "core/dtype.h"
 #include "core/shape.h"
 #include "kernels/kernel.h"
+#include "kernels/xent_check.h"
 
 /* Per-node state: the node's T and, for the softmax pair, whether it is LogSoftmax. */
 typedef struct nn_state {
@@ -51,22 +51,6 @@ static TF_Code log_init(const tfc_kernel_init_ctx *c, void **state)
 static TF_Code topk_init(const tfc_kernel_init_ctx *c, void **state)
 {
     return state_init(c, false, I2, state);
-}
-
-/* Checks the dtypes the executor promises anyway (a mismatch would make loops overrun buffers). */
-static bool check_types(tfc_kernel_ctx *k, int n_in, const TF_DataType *in, int n_out)
-{
-    if (k->n_inputs != n_in || k->n_outputs != n_out) {
-        tfc_kernel_error(k, TF_INTERNAL, "expected %d inputs and %d outputs", n_in, n_out);
-        return false;
-    }
-    for (int i = 0; i < n_in; i++)
-        if (in[i] && k->inputs[i]->dtype != in[i]) {
-            tfc_kernel_error(k, TF_INVALID_ARGUMENT, "input %d has dtype %s, expected %s", i,
-                             tfc_dtype_name(k->inputs[i]->dtype), tfc_dtype_name(in[i]));
-            return false;
-        }
-    return true;
 }
 
 // ---- row loops, one per dtype ----
@@ -147,7 +131,7 @@ static void softmax_chunk(void *arg, int64_t r0, int64_t r1)
 static void softmax_compute(tfc_kernel_ctx *k)
 {
     const nn_state *s = tfc_kernel_state(k);
-    if (!check_types(k, 1, &s->dtype, 1)) return;
+    if (!tfc_xent_check_types(k, 1, &s->dtype, 1)) return;
     const TF_Tensor *x = tfc_kernel_input(k, 0);
     if (x->ndims < 1) {
         tfc_kernel_error(k, TF_INVALID_ARGUMENT, "logits must have >= 1 dimension, got []");
@@ -164,44 +148,6 @@ static void softmax_compute(tfc_kernel_ctx *k)
 
 // ---- SoftmaxCrossEntropyWithLogits ----
 
-/* Pads t's dims (rank <= 2) to [d0, d1] and sets its element strides; 0 where a dim is 1. */
-static void matrix_view(const TF_Tensor *t, int64_t d[2], int64_t stride[2])
-{
-    d[0] = t->ndims >= 2 ? t->dims[0] : 1;
-    d[1] = t->ndims >= 1 ? t->dims[t->ndims - 1] : 1;
-    stride[1] = d[1] == 1 ? 0 : 1;
-    stride[0] = d[0] == 1 ? 0 : d[1];
-}
-
-/* TensorFlow's rules: equal shapes must be matrices; otherwise they must broadcast to a matrix.
- * Sets out[2] and the operands' strides. */
-static bool xent_shapes(tfc_kernel_ctx *k, const TF_Tensor *f, const TF_Tensor *l, int64_t out[2],
-                        int64_t fs[2], int64_t ls[2])
-{
-    char a[256], b[256];
-    bool same = f->ndims == l->ndims && !memcmp(f->dims, l->dims, sizeof(int64_t) * (size_t)f->ndims);
-    int rank = f->ndims > l->ndims ? f->ndims : l->ndims;
-    if ((same && f->ndims != 2) || (!same && rank != 2)) {
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT, "logits and labels must be either 2-dimensional, or "
-                                                 "broadcasted to be 2-dimensional");
-        return false;
-    }
-    int64_t fd[2], ld[2];
-    matrix_view(f, fd, fs);
-    matrix_view(l, ld, ls);
-    for (int i = 0; i < 2; i++) {
-        if (fd[i] != ld[i] && fd[i] != 1 && ld[i] != 1) {
-            tfc_kernel_error(k, TF_INVALID_ARGUMENT,
-                             "logits and labels must be broadcastable: logits_size=%s labels_size=%s",
-                             tfc_dims_str(f->dims, f->ndims, a, sizeof a),
-                             tfc_dims_str(l->dims, l->ndims, b, sizeof b));
-            return false;
-        }
-        out[i] = fd[i] == 1 ? ld[i] : fd[i];
-    }
-    return true;
-}
-
 static void xent_chunk(void *arg, int64_t r0, int64_t r1)
 {
     const row_job *j = arg;
@@ -212,78 +158,18 @@ static void xent_chunk(void *arg, int64_t r0, int64_t r1)
 static void xent_compute(tfc_kernel_ctx *k)
 {
     const nn_state *s = tfc_kernel_state(k);
-    if (!check_types(k, 2, (const TF_DataType[]){ s->dtype, s->dtype }, 2)) return;
+    tfc_xent_geom g;
+    if (!tfc_xent_check(k, s->dtype, &g)) return;
     const TF_Tensor *f = tfc_kernel_input(k, 0), *l = tfc_kernel_input(k, 1);
-    int64_t out[2], fs[2], ls[2];
-    if (!xent_shapes(k, f, l, out, fs, ls)) return;
     TF_Tensor *loss, *bp;
-    if (tfc_kernel_alloc_output(k, 0, out, 1, &loss)) return;
-    /* features may become backprop when it has the output's shape (each row is read before written);
-     * labels never may (they are read after backprop is written) */
-    bool fwd = f->ndims == 2 && f->dims[0] == out[0] && f->dims[1] == out[1];
-    if (fwd ? tfc_kernel_forward_or_alloc(k, 0, 1, out, 2, &bp) : tfc_kernel_alloc_output(k, 1, out, 2, &bp))
-        return;
-    if (out[0] == 0) return;
+    if (tfc_xent_alloc_outputs(k, &g, &loss, &bp) || g.rows == 0) return;
     row_job job = { .dtype = s->dtype, .y = tfc_tensor_data(bp), .loss = tfc_tensor_data(loss),
-                    .x = tfc_tensor_data(f), .labels = tfc_tensor_data(l), .c = out[1],
-                    .fs = { fs[0], fs[1] }, .ls = { ls[0], ls[1] } };
-    tfc_parallel_for(tfc_kernel_intra_pool(k), out[0], 20 * out[1] + 1, xent_chunk, &job);
+                    .x = tfc_tensor_data(f), .labels = tfc_tensor_data(l), .c = g.classes,
+                    .fs = { g.fs[0], g.fs[1] }, .ls = { g.ls[0], g.ls[1] } };
+    tfc_parallel_for(tfc_kernel_intra_pool(k), g.rows, 20 * g.classes + 1, xent_chunk, &job);
 }
 
 // ---- SparseSoftmaxCrossEntropyWithLogits ----
-
-/* Checks every label against [0, classes) and reports the first bad one with (some of) the
- * labels, as TensorFlow's message does. */
-static bool labels_in_range(tfc_kernel_ctx *k, const TF_Tensor *labels, int64_t classes)
-{
-    bool l64 = labels->dtype == TF_INT64;
-    const void *d = tfc_tensor_data(labels);
-    for (int64_t i = 0; i < labels->nelems; i++) {
-        int64_t v = l64 ? ((const int64_t *)d)[i] : ((const int32_t *)d)[i];
-        if (v >= 0 && v < classes) continue;
-        char list[256];
-        size_t used = 0;
-        for (int64_t j = 0; j < labels->nelems && used + 24 < sizeof list; j++) {
-            int64_t w = l64 ? ((const int64_t *)d)[j] : ((const int32_t *)d)[j];
-            used += (size_t)snprintf(list + used, sizeof list - used, "%s%lld", j ? " " : "", (long long)w);
-            if (j + 1 < labels->nelems && used + 24 >= sizeof list)
-                snprintf(list + used, sizeof list - used, " ...");
-        }
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT,
-                         "Received a label value of %lld which is outside the valid range of [0, %lld).  "
-                         "Label values: %s", (long long)v, (long long)classes, list);
-        return false;
-    }
-    return true;
-}
-
-static bool sparse_shapes(tfc_kernel_ctx *k, const TF_Tensor *f, const TF_Tensor *l)
-{
-    char a[256], b[256];
-    if (f->ndims != 2) {
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT, "logits must be 2-D, but got shape %s",
-                         tfc_dims_str(f->dims, f->ndims, a, sizeof a));
-        return false;
-    }
-    if (l->ndims != 1) {
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT, "labels must be 1-D, but got shape %s",
-                         tfc_dims_str(l->dims, l->ndims, a, sizeof a));
-        return false;
-    }
-    if (f->dims[0] != l->dims[0]) {
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT,
-                         "logits and labels must have the same first dimension, got logits shape %s and "
-                         "labels shape %s",
-                         tfc_dims_str(f->dims, 2, a, sizeof a), tfc_dims_str(l->dims, 1, b, sizeof b));
-        return false;
-    }
-    if (f->dims[1] == 0) {
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT, "Must have at least one class, but got logits shape %s",
-                         tfc_dims_str(f->dims, 2, a, sizeof a));
-        return false;
-    }
-    return true;
-}
 
 static void sparse_chunk(void *arg, int64_t r0, int64_t r1)
 {
@@ -295,15 +181,8 @@ static void sparse_chunk(void *arg, int64_t r0, int64_t r1)
 static void sparse_xent_compute(tfc_kernel_ctx *k)
 {
     const nn_state *s = tfc_kernel_state(k);
-    if (!check_types(k, 2, (const TF_DataType[]){ s->dtype, 0 }, 2)) return;
+    if (!tfc_sparse_xent_check(k, s->dtype)) return;
     const TF_Tensor *f = tfc_kernel_input(k, 0), *l = tfc_kernel_input(k, 1);
-    if (l->dtype != TF_INT32 && l->dtype != TF_INT64) {
-        tfc_kernel_error(k, TF_INVALID_ARGUMENT, "labels must be int32 or int64, got %s",
-                         tfc_dtype_name(l->dtype));
-        return;
-    }
-    if (!sparse_shapes(k, f, l)) return;
-    if (!labels_in_range(k, l, f->dims[1])) return;
     TF_Tensor *loss, *bp;
     if (tfc_kernel_alloc_output(k, 0, f->dims, 1, &loss)) return;
     if (tfc_kernel_forward_or_alloc(k, 0, 1, f->dims, 2, &bp)) return;
@@ -345,7 +224,7 @@ static void l2_chunk(void *arg, int64_t b0, int64_t b1)
 static void l2_loss_compute(tfc_kernel_ctx *k)
 {
     const nn_state *s = tfc_kernel_state(k);
-    if (!check_types(k, 1, &s->dtype, 1)) return;
+    if (!tfc_xent_check_types(k, 1, &s->dtype, 1)) return;
     const TF_Tensor *x = tfc_kernel_input(k, 0);
     TF_Tensor *y;
     if (tfc_kernel_alloc_output(k, 0, NULL, 0, &y)) return;
@@ -417,7 +296,7 @@ static bool topk_shapes(tfc_kernel_ctx *k, const TF_Tensor *p, const TF_Tensor *
 static void in_top_k_compute(tfc_kernel_ctx *k)
 {
     const nn_state *s = tfc_kernel_state(k);
-    if (!check_types(k, 3, (const TF_DataType[]){ TF_FLOAT, s->dtype, s->dtype }, 1)) return;
+    if (!tfc_xent_check_types(k, 3, (const TF_DataType[]){ TF_FLOAT, s->dtype, s->dtype }, 1)) return;
     const TF_Tensor *p = tfc_kernel_input(k, 0), *t = tfc_kernel_input(k, 1), *kt = tfc_kernel_input(k, 2);
     if (!topk_shapes(k, p, t, kt)) return;
     TF_Tensor *out;

@@ -1,7 +1,8 @@
 /* cwise_cuda: GPU kernels of the float element-wise ops — binary ones with NumPy broadcasting
- * (shapes checked and collapsed by the CPU kernels' tfc_bcast, so messages match), the activations
- * and their gradients (same shapes, as the CPU checks) and the other unary ones — launched on the
- * device's compute stream (cwise_cuda.cu). */
+ * (shapes checked and collapsed by the CPU kernels' tfc_bcast, so messages match; the preparation,
+ * tfc_gpu_binary_prepare, is shared with compare_cuda.c), the activations and their gradients
+ * (same shapes, as the CPU checks) and the other unary ones — launched on the device's compute
+ * stream (cwise_cuda.cu). */
 #include <string.h>
 
 #include "core/alloc.h"
@@ -15,24 +16,33 @@ static void launch_error(tfc_kernel_ctx *k, cudaError_t e)
     if (e != cudaSuccess) tfc_kernel_error(k, TF_INTERNAL, "kernel launch failed: %s", cudaGetErrorString(e));
 }
 
+bool tfc_gpu_binary_prepare(tfc_kernel_ctx *k, TF_DataType dtype, TF_DataType out, tfc_bcast *b, tfc_gpu_bcast *g,
+                            bool *incompatible)
+{
+    if (!tfc_binary_prepare(k, dtype, out, b, incompatible)) return false;
+    if (incompatible && *incompatible) return true;
+    if (b->rank > TFC_GPU_BCAST_RANK) {
+        tfc_kernel_error(k, TF_UNIMPLEMENTED, "broadcasting over %d dimensions that do not merge (the GPU does %d)",
+                         b->rank, TFC_GPU_BCAST_RANK);
+        return false;
+    }
+    *g = (tfc_gpu_bcast){ .rank = b->rank, .n = b->out_count };
+    for (int d = 0; d < b->rank; d++) {
+        g->dims[d] = b->dims[d];
+        g->sa[d] = b->strides[0][d];
+        g->sb[d] = b->strides[1][d];
+    }
+    return true;
+}
+
 static void binary(tfc_kernel_ctx *k, tfc_gpu_binary_op op)
 {
     tfc_bcast b;
-    if (!tfc_binary_prepare(k, TF_FLOAT, TF_FLOAT, &b, NULL)) return;
-    if (b.rank > TFC_GPU_BCAST_RANK) {
-        tfc_kernel_error(k, TF_UNIMPLEMENTED, "broadcasting over %d dimensions that do not merge (the GPU does %d)",
-                         b.rank, TFC_GPU_BCAST_RANK);
-        return;
-    }
+    tfc_gpu_bcast g;
+    if (!tfc_gpu_binary_prepare(k, TF_FLOAT, TF_FLOAT, &b, &g, NULL)) return;
     TF_Tensor *z;
     int fwd = tfc_forwardable_input(k, b.out_dims, b.out_rank);
     if (tfc_kernel_forward_or_alloc(k, fwd, 0, b.out_dims, b.out_rank, &z) || b.out_count <= 0) return;
-    tfc_gpu_bcast g = { .rank = b.rank, .n = b.out_count };
-    for (int d = 0; d < b.rank; d++) {
-        g.dims[d] = b.dims[d];
-        g.sa[d] = b.strides[0][d];
-        g.sb[d] = b.strides[1][d];
-    }
     tfc_cuda *c = tfc_cuda_of(k->device);
     if (tfc_cuda_activate(c, k->status, "element-wise")) return;
     launch_error(k, tfc_gpu_binary_f32(op, tfc_tensor_data(tfc_kernel_input(k, 0)),

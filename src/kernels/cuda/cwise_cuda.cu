@@ -42,13 +42,8 @@ template <tfc_gpu_binary_op OP>
 __global__ void binary_kernel(const float *a, const float *b, float *z, tfc_gpu_bcast g)
 {
     TFC_GPU_FOR(i, g.n) {
-        int64_t rest = i, oa = 0, ob = 0;
-        for (int d = g.rank - 1; d >= 0; d--) {
-            int64_t digit = rest % g.dims[d];
-            rest /= g.dims[d];
-            oa += digit * g.sa[d];
-            ob += digit * g.sb[d];
-        }
+        int64_t oa, ob;
+        tfc_gpu_bcast_at(g, i, &oa, &ob);
         z[i] = binary<OP>(a[oa], b[ob]);
     }
 }
