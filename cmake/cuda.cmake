@@ -3,8 +3,15 @@
 # configure step when one is missing. With CUDA, src/kernels/cuda/*.c and *.cu are compiled into the
 # library (for TFC_CUDA_ARCHITECTURES, default 90: H100/H200) and it links cudart, cuBLAS and cuDNN;
 # without, src/kernels/cuda/cuda_none.c says there are no GPUs. No GPU is needed to build.
+#
+# TFC_CUDA_EMULATION=ON (a test build, never a product) instead compiles the same CUDA code against
+# tests/cuda_emu: a host emulator of one GPU (fake CUDA runtime, cuBLAS and cuDNN; the .cu kernels
+# as C++ run thread by thread), so the GPU test suites run on any machine. It needs the toolkit's
+# headers only, and no nvcc.
+option(TFC_CUDA_EMULATION "Build the CUDA device against the host emulator in tests/cuda_emu (tests only)" OFF)
 set(TFC_HAVE_CUDA OFF)
-if(NOT TFC_CUDA STREQUAL "OFF")
+set(TFC_CUDA_INCLUDES "")
+if(NOT TFC_CUDA_EMULATION AND NOT TFC_CUDA STREQUAL "OFF")
   find_package(CUDAToolkit QUIET)
   find_path(TFC_CUDNN_INCLUDE cudnn.h HINTS ${CUDAToolkit_INCLUDE_DIRS} /usr/include /usr/local/cuda/include)
   find_library(TFC_CUDNN_LIB cudnn HINTS ${CUDAToolkit_LIBRARY_DIR} /usr/lib/x86_64-linux-gnu /usr/local/cuda/lib64)
@@ -20,7 +27,9 @@ endif()
 
 set(TFC_CUDA_ARCHITECTURES "90" CACHE STRING "GPU architectures the .cu kernels are compiled for")
 set(TFC_CUDA_DIR ${PROJECT_SOURCE_DIR}/src/kernels/cuda)
-if(TFC_HAVE_CUDA)
+if(TFC_CUDA_EMULATION)
+  include(${CMAKE_CURRENT_LIST_DIR}/cuda_emulation.cmake)
+elseif(TFC_HAVE_CUDA)
   set(CMAKE_CUDA_COMPILER ${CUDAToolkit_NVCC_EXECUTABLE})
   set(CMAKE_CUDA_ARCHITECTURES ${TFC_CUDA_ARCHITECTURES})
   set(CMAKE_CUDA_STANDARD 17)
