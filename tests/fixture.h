@@ -30,8 +30,8 @@
  * failures, and sets *n_cases; -1 when the file cannot be read or parsed. */
 int fixture_run_file(const char *path, int *n_cases);
 /* The same, with each case's op pinned to `device` (a TF_SetDevice string) whose type is
- * device_type ("GPU"), for the cases that device has a kernel for; *n_run counts those. Cases
- * with variables are left out. Not thread-safe. */
+ * device_type ("GPU"); on a device other than the CPU only for the cases it has a kernel for.
+ * *n_run counts the cases run. Not thread-safe. */
 int fixture_run_file_on(const char *path, const char *device, const char *device_type, int *n_cases, int *n_run);
 
 #endif

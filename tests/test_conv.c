@@ -68,6 +68,7 @@ static TF_OperationDescription *new_op(TF_Graph *g, const char *op, const char *
     TF_OperationDescription *d = TF_NewOperation(g, op, name);
     for (int i = 0; i < n; i++) TF_AddInput(d, (TF_Output){in[i], 0});
     set_attrs(d, op, a);
+    TF_SetDevice(d, "/device:CPU:0"); /* the CPU kernels are under test (a GPU's take NCHW) */
     return d;
 }
 

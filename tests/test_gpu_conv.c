@@ -5,7 +5,9 @@
  * cuDNN cannot pad and our gather writes), EXPLICIT, strides, dilations, grouped filters, 1x1
  * filters, batches of one and of 32 (the MNIST CNN's layers), float and double. The CPU convolves
  * only NHWC, so a GPU run in NCHW gets its operands through transposes (on the CPU) and is
- * compared with the CPU's NHWC result. Errors only the kernels see are the CPU's, code for code.
+ * compared with the CPU's NHWC result. The backprops with dilations or groups, which the CPU lacks,
+ * are checked by the adjoint identities of the CPU's forward convolution. Errors only the kernels
+ * see are the CPU's, code for code.
  * Exits 77 (ctest: skipped) without a GPU. */
 #include <math.h>
 #include <setjmp.h>
@@ -185,6 +187,89 @@ static void test_backprop_filter(void **state)
     compare_all("Conv2DBackpropFilter", plain_cases, LEN(plain_cases));
 }
 
+/* The CPU's backprops take neither dilations nor groups, so for those the GPU's are checked by
+ * the adjoint identities of the CPU's forward convolution y = conv(x, f):
+ *   <y, dy> = <x, BackpropInput(f, dy)> = <f, BackpropFilter(x, dy)>,
+ * with x, f and dy the values build_conv makes (fill_random with its seeds). */
+static double *operand(const int64_t dims[4], uint32_t seed, int64_t *n)
+{
+    *n = dims[0] * dims[1] * dims[2] * dims[3];
+    float *f = malloc(sizeof(float) * (size_t)(*n > 0 ? *n : 1));
+    double *d = malloc(sizeof(double) * (size_t)(*n > 0 ? *n : 1));
+    fill_random(f, *n, seed);
+    for (int64_t i = 0; i < *n; i++) d[i] = f[i];
+    free(f);
+    return d;
+}
+
+static double tensor_at(const TF_Tensor *t, int64_t i)
+{
+    return TF_TensorType(t) == TF_FLOAT ? ((const float *)TF_TensorData(t))[i] : ((const double *)TF_TensorData(t))[i];
+}
+
+static TF_Tensor *run_ok(const conv_run *r, const char *device, const char *what)
+{
+    char msg[512];
+    TF_Tensor *t = NULL;
+    if (run_on(build_conv, r, device, msg, sizeof msg, &t) != TF_OK) fail_msg("%s %s: %s", what, r->op, msg);
+    return t;
+}
+
+/* <t, v> matches want within rounding of sums of products with magnitudes summing to scale. */
+static void expect_dot(const TF_Tensor *t, const double *v, int64_t n, double want, double scale, TF_DataType dt,
+                       const char *what)
+{
+    assert_int_equal(TF_TensorElementCount(t), n);
+    double got = 0;
+    for (int64_t i = 0; i < n; i++) got += tensor_at(t, i) * v[i];
+    double tol = (dt == TF_FLOAT ? 1e-4 : 1e-10) * scale + 1e-12;
+    if (fabs(got - want) > tol) fail_msg("%s: <got, operand> = %.9g, want %.9g (tolerance %.3g)", what, got, want, tol);
+}
+
+static void check_adjoints(const conv_case *c, TF_DataType dt, bool nchw, const char *what)
+{
+    conv_run fwd = { "Conv2D", c, dt, false }, bpi = { "Conv2DBackpropInput", c, dt, nchw },
+             bpf = { "Conv2DBackpropFilter", c, dt, nchw };
+    int64_t out[4], nx, nf, ny;
+    output_dims(&fwd, out);
+    double *x = operand(c->in, 50, &nx), *f = operand(c->filter, 51, &nf), *dy = operand(out, 52, &ny);
+    TF_Tensor *y = run_ok(&fwd, CPU0, what);
+    double want = 0, scale = 0;
+    assert_int_equal(TF_TensorElementCount(y), ny);
+    for (int64_t i = 0; i < ny; i++) want += tensor_at(y, i) * dy[i], scale += fabs(tensor_at(y, i) * dy[i]);
+    TF_Tensor *dx = run_ok(&bpi, GPU0, what), *df = run_ok(&bpf, GPU0, what);
+    char name[160];
+    snprintf(name, sizeof name, "%s %s %s: <y, dy> = <x, dx>", what, dt == TF_FLOAT ? "float" : "double", nchw ? "NCHW" : "NHWC");
+    expect_dot(dx, x, nx, want, scale, dt, name);
+    snprintf(name, sizeof name, "%s %s %s: <y, dy> = <f, df>", what, dt == TF_FLOAT ? "float" : "double", nchw ? "NCHW" : "NHWC");
+    expect_dot(df, f, nf, want, scale, dt, name);
+    TF_DeleteTensor(y);
+    TF_DeleteTensor(dx);
+    TF_DeleteTensor(df);
+    free(x);
+    free(f);
+    free(dy);
+}
+
+static void test_dilated_and_grouped_backprops(void **state)
+{
+    (void)state;
+    const conv_case cases[] = {
+        { { 1, 7, 7, 2 }, { 3, 2, 2, 2 }, .d = { 2, 3 }, .padding = "VALID" },  /* TensorFlow's fixture cases */
+        { { 1, 8, 7, 3 }, { 3, 3, 3, 2 }, { 2, 1 }, { 2, 2 }, .padding = "SAME" },
+        { { 2, 9, 8, 3 }, { 3, 3, 3, 2 }, { 2, 1 }, { 2, 2 }, .padding = "SAME" },
+        { { 2, 6, 5, 2 }, { 2, 3, 2, 3 }, .d = { 2, 1 }, .padding = "EXPLICIT", .pad = { 1, 2, 0, 1 } },
+        { { 2, 5, 5, 4 }, { 3, 3, 2, 6 }, .padding = "SAME" },                  /* 2 groups */
+        { { 1, 6, 6, 6 }, { 1, 1, 1, 6 }, .padding = "VALID" },                 /* 6 groups */
+    };
+    for (size_t i = 0; i < LEN(cases); i++)
+        for (int v = 0; v < 4; v++) {
+            char what[32];
+            snprintf(what, sizeof what, "case %zu", i);
+            check_adjoints(&cases[i], v & 1 ? TF_DOUBLE : TF_FLOAT, v & 2, what);
+        }
+}
+
 /* Sizes vectors hidden from shape inference that disagree with the other operands: the kernels'
  * own checks, the CPU's messages. */
 typedef struct bad_sizes {
@@ -225,6 +310,7 @@ int main(void)
         cmocka_unit_test(test_depthwise),
         cmocka_unit_test(test_backprop_input),
         cmocka_unit_test(test_backprop_filter),
+        cmocka_unit_test(test_dilated_and_grouped_backprops),
         cmocka_unit_test(test_backprop_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

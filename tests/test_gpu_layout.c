@@ -27,7 +27,7 @@
 /* A GPU consumer of y when the op ran there (Neg), so a view or a copy is read on the device. */
 static TF_Output consume(TF_Graph *g, const char *device, TF_Output y, TF_DataType dt)
 {
-    return dt == TF_FLOAT || dt == TF_DOUBLE ? out0(op_on(g, "Neg", "use", device, &y, 1)) : y;
+    return dt == TF_FLOAT ? out0(op_on(g, "Neg", "use", device, &y, 1)) : y;
 }
 
 /* ---- Transpose ---- */

@@ -134,10 +134,14 @@ static TF_Tensor *optimize_on(const optimizer_run *r, const char *device)
     if (c->bool_attr) TF_SetAttrBool(d, c->bool_attr, 1);
     TF_Operation *apply = TF_FinishOperation(d, s);
     assert_ok(s);
-    TF_Operation *concat_axis = const_int32(g, "axis", (int32_t[]){ 0 }, NULL, 0);
-    d = TF_NewOperation(g, "ConcatV2", "all");
-    TF_AddInputList(d, reads, nv);
-    TF_AddInput(d, out0(concat_axis));
+    if (nv == 1) { /* (GradientDescent) ConcatV2 takes N >= 2 */
+        d = TF_NewOperation(g, "Identity", "all");
+        TF_AddInput(d, reads[0]);
+    } else {
+        d = TF_NewOperation(g, "ConcatV2", "all");
+        TF_AddInputList(d, reads, nv);
+        TF_AddInput(d, out0(const_int32(g, "axis", (int32_t[]){ 0 }, NULL, 0)));
+    }
     TF_SetDevice(d, CPU0);
     TF_Output all = out0(TF_FinishOperation(d, s));
     assert_ok(s);
