@@ -4,8 +4,9 @@
  * Device work is queued per stream and runs only when the host has to wait for it (a stream or
  * device synchronize, a cudaFree, an event another stream waits on), so code that reads results
  * before it waits, or orders two streams without an event, goes wrong here as it can on a GPU.
- * Device memory is a host mapping that is inaccessible (PROT_NONE) except while queued work runs:
- * a host dereference of a device pointer faults at once. One process-wide recursive lock guards
+ * Device memory is a host mapping that is inaccessible (PROT_NONE) except while queued work runs,
+ * with a guard page after each allocation: a host dereference of a device pointer, or a kernel
+ * running past its buffer, faults at once. One process-wide recursive lock guards
  * all of it, so device work from several host threads runs one piece at a time. */
 #ifndef TFC_TESTS_CUDA_EMU_EMU_RUNTIME_H_
 #define TFC_TESTS_CUDA_EMU_EMU_RUNTIME_H_

@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "emu_runtime.h"
 
@@ -90,18 +92,34 @@ static cudaError_t fail(cudaError_t e)
     return e;
 }
 
-/* ---- device memory: a bump allocator over one reserved mapping ---- */
+/* ---- device memory: a bump allocator over one reserved mapping ----
+ * Each allocation gets whole pages with an inaccessible guard page after them, and its pointer is
+ * placed so that it ends (rounded to 256 bytes, cudaMalloc's alignment) where the guard begins: a
+ * kernel or copy that runs past the end faults instead of writing into a neighbour. */
 
 static char *arena;
 static size_t arena_used, live_bytes;
 static int open_depth;
 
 typedef struct allocation {
-    char *ptr;
+    char *pages; /* the mapping: bytes of pages, then the guard page */
+    size_t bytes;
+    char *ptr; /* what cudaMalloc returned, size bytes */
     size_t size;
     struct allocation *next;
 } allocation;
 static allocation *allocations;
+
+/* A fault on device memory: says so, then dies of it (the handler resets itself). */
+static void on_fault(int sig, siginfo_t *info, void *ctx)
+{
+    (void)sig, (void)ctx;
+    const char *p = info->si_addr;
+    if (p >= arena && p < arena + ARENA_BYTES) {
+        static const char msg[] = "tfc CUDA emulator: device memory touched by host code, or outside its allocation\n";
+        if (write(2, msg, sizeof msg - 1) < 0) { /* nothing more to do */ }
+    }
+}
 
 static bool arena_ready(void)
 {
@@ -109,6 +127,11 @@ static bool arena_ready(void)
     void *p = mmap(NULL, ARENA_BYTES, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) return false;
     arena = p;
+    struct sigaction act;
+    memset(&act, 0, sizeof act);
+    act.sa_sigaction = on_fault;
+    act.sa_flags = SA_SIGINFO | SA_RESETHAND;
+    sigaction(SIGSEGV, &act, NULL);
     return true;
 }
 
@@ -116,7 +139,7 @@ static bool is_device(const void *p) { return arena && (const char *)p >= arena 
 
 static void protect(int prot)
 {
-    if (arena_used) mprotect(arena, arena_used, prot);
+    for (const allocation *a = allocations; a; a = a->next) mprotect(a->pages, a->bytes, prot);
 }
 
 void tfc_emu_device_open(void)
@@ -135,20 +158,20 @@ cudaError_t cudaMalloc(void **p, size_t size)
 {
     if (!p) return fail(cudaErrorInvalidValue);
     tfc_emu_lock();
-    size_t rounded = (size + 4095) / 4096 * 4096;
-    if (!rounded) rounded = 4096;
+    const size_t page = 4096, bytes = (size + page - 1) / page * page + (size ? 0 : page);
     allocation *a = malloc(sizeof *a);
     cudaError_t e = cudaSuccess;
-    if (!a || !arena_ready() || live_bytes + rounded > REPORTED_BYTES || arena_used + rounded > ARENA_BYTES) {
+    if (!a || !arena_ready() || live_bytes + bytes > REPORTED_BYTES || arena_used + bytes + page > ARENA_BYTES) {
         free(a);
         e = fail(cudaErrorMemoryAllocation);
         *p = NULL;
     } else {
-        *a = (allocation){ arena + arena_used, rounded, allocations };
+        char *pages = arena + arena_used;
+        *a = (allocation){ pages, bytes, pages + bytes - (size + 255) / 256 * 256, size, allocations };
         allocations = a;
-        arena_used += rounded;
-        live_bytes += rounded;
-        if (open_depth) protect(PROT_READ | PROT_WRITE);
+        arena_used += bytes + page;
+        live_bytes += bytes;
+        if (open_depth) mprotect(a->pages, a->bytes, PROT_READ | PROT_WRITE);
         *p = a->ptr;
     }
     tfc_emu_unlock();
@@ -172,8 +195,9 @@ cudaError_t cudaFree(void *p)
     } else {
         allocation *a = *at;
         *at = a->next;
-        madvise(a->ptr, a->size, MADV_DONTNEED);
-        live_bytes -= a->size;
+        mprotect(a->pages, a->bytes, PROT_NONE);
+        madvise(a->pages, a->bytes, MADV_DONTNEED);
+        live_bytes -= a->bytes;
         free(a);
     }
     tfc_emu_unlock();

@@ -1,14 +1,18 @@
 // test_cuda_emu: the CUDA emulator itself (emulation builds only; see emu_runtime.h), since the
 // GPU suites are only as good as its imitation of CUDA: work waits in its stream until the host
-// waits for it, events order streams, host code cannot touch device memory, barriers and
-// shuffles give what CUDA gives, a bad launch shape is an error, a divergent barrier a failure.
-// Written as CUDA code (it goes through emu_rewrite like tfc's kernels); plain nvcc builds it too.
+// waits for it, events order streams, host code cannot touch device memory, copies and kernels
+// stay inside their allocation, barriers and shuffles give what CUDA gives, a bad launch shape is
+// an error and a divergent barrier a failure. Written as CUDA code (it goes through emu_rewrite
+// like tfc's kernels).
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 extern "C" {
 #include <cmocka.h> // (a C header without C++ guards)
@@ -70,6 +74,34 @@ void test_host_cannot_touch_device_memory(void **)
     }
     sigaction(SIGSEGV, &old, nullptr);
     assert_true(faulted);
+    ok(cudaFree(d));
+}
+
+__global__ void write_at(float *x, int i) { x[i] = 1.0f; }
+
+// Copies and kernels stay inside their allocation: a copy past the end is an error, a kernel's
+// write past the end a fault (in a child process, which it kills).
+void test_memory_bounds(void **)
+{
+    float *d = device_floats(10), host[11] = { 0 };
+    assert_int_equal(cudaMemcpyAsync(d, host, sizeof host, cudaMemcpyHostToDevice, 0), cudaErrorInvalidValue);
+    assert_int_equal(cudaMemcpyAsync(host, d + 1, 10 * sizeof(float), cudaMemcpyDeviceToHost, 0), cudaErrorInvalidValue);
+    assert_int_equal(cudaGetLastError(), cudaErrorInvalidValue); // (and clears it)
+    ok(cudaMemcpyAsync(host, d, 10 * sizeof(float), cudaMemcpyDeviceToHost, 0));
+    ok(cudaStreamSynchronize(0));
+    write_at<<<1, 1>>>(d, 9);
+    ok(cudaStreamSynchronize(0)); // the last element is fine
+    fflush(nullptr);
+    pid_t child = fork();
+    if (child == 0) {
+        signal(SIGSEGV, SIG_DFL); // not cmocka's handler, which would go on with the tests here
+        write_at<<<1, 1>>>(d, 64); // 256 bytes: past the allocation's 256-byte rounding
+        cudaStreamSynchronize(0);
+        _exit(0);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(child, &status, 0), child);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
     ok(cudaFree(d));
 }
 
@@ -169,6 +201,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_work_waits_for_its_stream),
         cmocka_unit_test(test_host_cannot_touch_device_memory),
+        cmocka_unit_test(test_memory_bounds),
         cmocka_unit_test(test_barriers_and_shuffles),
         cmocka_unit_test(test_bad_launch_shape),
         cmocka_unit_test(test_divergent_barrier_fails_the_launch),
