@@ -119,6 +119,8 @@ const tfc_kernel_def *tfc_kernel_lookup(const char *op, const char *device_type,
 /* Writes "MatMul: CPU {float, double}; GPU {float}" style list of the kernels registered for op
  * into buf (or "none" when there are none); returns buf. */
 const char *tfc_kernel_list_for_op(const char *op, char *buf, size_t buf_size);
+/* The i-th registered kernel (CPU tables, then GPU ones, in table order); NULL past the end. */
+const tfc_kernel_def *tfc_kernel_at(int i);
 /* True if some kernel exists for op on device_type (any dtype). */
 bool tfc_kernel_exists(const char *op, const char *device_type);
 /* Cross-checks the kernel tables against the op registry: every kernel names a real op, its

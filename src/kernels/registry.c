@@ -166,6 +166,14 @@ const tfc_kernel_def *tfc_kernel_lookup(const char *op, const char *device_type,
     return any;
 }
 
+const tfc_kernel_def *tfc_kernel_at(int i)
+{
+    for (int t = 0, nt = n_tables(); t < nt && i >= 0; t++)
+        for (const tfc_kernel_def *d = table_at(t); d->op; d++)
+            if (i-- == 0) return d;
+    return NULL;
+}
+
 bool tfc_kernel_exists(const char *op, const char *device_type)
 {
     if (!op || !device_type) return false;

@@ -6,6 +6,7 @@
 
 #include "core/alloc.h"
 #include "core/dtype.h"
+#include "session/kernel_trace.h"
 #include "session/session.h"
 #include "session/variable.h"
 
@@ -38,6 +39,7 @@ static void compute(const tfc_kernel_call *c, const tfc_plan_node *n, TF_Tensor 
         .status = local,
     };
     n->kernel->compute(&k);
+    if (local->code == TF_OK) tfc_kernel_trace_ran(n);
 }
 
 /* The memory input i must be in for n's kernel: the host for a CPU kernel or a host-memory arg

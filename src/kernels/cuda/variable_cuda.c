@@ -1,4 +1,4 @@
-/* variable_cuda: the variable ops on the GPU, so a float variable's value lives in GPU memory and
+/* variable_cuda: the variable ops on the GPU, so a float or double variable's value lives in GPU memory and
  * the optimizer updates it in place (training_cuda.c) instead of copying weights and gradients
  * across every step. The handle, assignment and read kernels are the CPU's (they only swap and
  * share tensors: kernels/variable_kernels.h); AssignAdd and AssignSub add on the GPU. Placement
@@ -36,21 +36,23 @@ static void assign_sub(tfc_kernel_ctx *k)
 static void assign_add_variable(tfc_kernel_ctx *k) { tfc_var_add_value(k, false, add_on_gpu); }
 static void assign_sub_variable(tfc_kernel_ctx *k) { tfc_var_add_value(k, true, add_on_gpu); }
 
-/* Only float: the optimizers on the GPU (training_cuda.c) are float, and integer variables
- * (counters, steps) are read on the host. */
+/* Float and double, the dtypes of the optimizers on the GPU (training_cuda.c); integer variables
+ * (counters, steps) are read on the host. AssignAdd and AssignSub are float only (the GPU's
+ * element-wise add is), so a double variable they update stays on the CPU. */
 #define F32 TFC_TYPE_BIT(TF_FLOAT)
+#define FLOATS (TFC_TYPE_BIT(TF_FLOAT) | TFC_TYPE_BIT(TF_DOUBLE))
 const tfc_kernel_def tfc_gpu_variable_kernels[] = {
-    { "VariableV2", "GPU", F32, .type_attr = "dtype", TFC_VAR_STATE, .compute = tfc_ref_variable_compute },
-    { "VarHandleOp", "GPU", F32, .type_attr = "dtype", TFC_VAR_STATE, .compute = tfc_var_handle_compute },
-    { "Assign", "GPU", F32, TFC_ATTRS_STATE, .compute = tfc_assign_compute },
-    { "AssignVariableOp", "GPU", F32, .type_attr = "dtype", TFC_ATTRS_STATE, .compute = tfc_assign_variable_compute },
+    { "VariableV2", "GPU", FLOATS, .type_attr = "dtype", TFC_VAR_STATE, .compute = tfc_ref_variable_compute },
+    { "VarHandleOp", "GPU", FLOATS, .type_attr = "dtype", TFC_VAR_STATE, .compute = tfc_var_handle_compute },
+    { "Assign", "GPU", FLOATS, TFC_ATTRS_STATE, .compute = tfc_assign_compute },
+    { "AssignVariableOp", "GPU", FLOATS, .type_attr = "dtype", TFC_ATTRS_STATE, .compute = tfc_assign_variable_compute },
     { "AssignAdd", "GPU", F32, .compute = assign_add },
     { "AssignSub", "GPU", F32, .compute = assign_sub },
     { "AssignAddVariableOp", "GPU", F32, .type_attr = "dtype", .compute = assign_add_variable },
     { "AssignSubVariableOp", "GPU", F32, .type_attr = "dtype", .compute = assign_sub_variable },
-    { "IsVariableInitialized", "GPU", F32, .type_attr = "dtype", .host_outputs = 1, .compute = tfc_is_initialized_compute },
+    { "IsVariableInitialized", "GPU", FLOATS, .type_attr = "dtype", .host_outputs = 1, .compute = tfc_is_initialized_compute },
     { "VarIsInitializedOp", "GPU", 0, .host_outputs = 1, .compute = tfc_is_initialized_compute },
-    { "ReadVariableOp", "GPU", F32, .type_attr = "dtype", .compute = tfc_read_variable_compute },
+    { "ReadVariableOp", "GPU", FLOATS, .type_attr = "dtype", .compute = tfc_read_variable_compute },
     { "VariableShape", "GPU", 0, .host_outputs = 1, .compute = tfc_variable_shape_compute },
     { "DestroyResourceOp", "GPU", 0, TFC_ATTRS_STATE, .compute = tfc_destroy_resource_compute },
     { 0 },
