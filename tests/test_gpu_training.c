@@ -1,7 +1,7 @@
 /* test_gpu_training: variables in GPU memory and the optimizers that update them there. Every
  * ApplyX / ResourceApplyX (float and double) runs a few steps on GPU variables and on CPU
- * variables from the same values, and the two must agree; an unpinned variable goes to the GPU only when all its users
- * can follow it; a GPU variable saves and restores through a checkpoint; and a whole training
+ * variables from the same values, and the two must agree; an unpinned variable goes to the GPU
+ * only when all its users can follow it; a GPU variable saves and restores through a checkpoint; and a whole training
  * loop (TFC_AddTrainStep) gives the same weights with and without the GPU. Exits 77 (ctest:
  * skipped) without a GPU. (TensorFlow's own values for these ops on the GPU: test_gpu_kernels'
  * fixture run, which pins the training_cases variables to GPU:0.) */
@@ -18,6 +18,7 @@
 
 #include "graph_util.h"
 #include "gpu_util.h"
+#include "gpu_cases.h"
 #include "tfc/c_api.h"
 
 /* One optimizer op: its inputs in order — v: a variable, s: a scalar, g: the gradient — and the
@@ -80,16 +81,7 @@ static TF_Output typed_const(TF_Graph *g, const char *name, const int64_t *dims,
     char fname[48];
     snprintf(fname, sizeof fname, "%s_f32", name);
     TF_Output f = out0(const_float(g, dtype == TF_FLOAT ? name : fname, dims, nd, v));
-    if (dtype == TF_FLOAT) return f;
-    TF_Status *s = TF_NewStatus();
-    TF_OperationDescription *d = TF_NewOperation(g, "Cast", name);
-    TF_AddInput(d, f);
-    TF_SetAttrType(d, "DstT", dtype);
-    TF_SetDevice(d, CPU0);
-    TF_Output o = out0(TF_FinishOperation(d, s));
-    assert_ok(s);
-    TF_DeleteStatus(s);
-    return o;
+    return cpu_cast(g, name, f, TF_FLOAT, dtype);
 }
 
 static TF_Operation *assign(TF_Graph *g, const char *name, TF_Output var, TF_Output value, bool resource)

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "graph_util.h"
+#include "gpu_util.h"
 #include "tfc/c_api.h"
 
 static char trace_path[] = "/tmp/tfc_kernel_trace_XXXXXX";
@@ -30,43 +31,21 @@ static int lines_equal_to(const char *want)
     return n;
 }
 
-static void run(TF_Session *sess, TF_Output fetch, TF_Code want)
-{
-    TF_Status *s = TF_NewStatus();
-    TF_Tensor *out = NULL;
-    TF_SessionRun(sess, NULL, NULL, NULL, 0, &fetch, &out, 1, NULL, 0, NULL, s);
-    assert_int_equal(TF_GetCode(s), want);
-    TF_DeleteTensor(out);
-    TF_DeleteStatus(s);
-}
-
-/* A binary op pinned to the CPU (a GPU build would otherwise place it there). */
-static TF_Output cpu_binop(TF_Graph *g, const char *type, const char *name, TF_Output a, TF_Output b)
-{
-    TF_Status *s = TF_NewStatus();
-    TF_OperationDescription *d = TF_NewOperation(g, type, name);
-    TF_AddInput(d, a);
-    TF_AddInput(d, b);
-    TF_SetDevice(d, "/device:CPU:0");
-    TF_Output o = out0(TF_FinishOperation(d, s));
-    assert_ok(s);
-    TF_DeleteStatus(s);
-    return o;
-}
-
 static void test_trace_names_kernels_that_ran(void **state)
 {
     (void)state;
     TF_Graph *g = TF_NewGraph();
     int64_t dims[2] = { 2, 2 };
     TF_Output a = out0(const_float(g, "a", dims, 2, (float[]){ 1, 2, 3, 4 }));
-    TF_Output sum = cpu_binop(g, "AddV2", "sum", cpu_binop(g, "MatMul", "mm", a, a), a);
+    /* pinned to the CPU: a GPU build would otherwise place them there */
+    TF_Output mm = out0(op_on(g, "MatMul", "mm", CPU0, (TF_Output[]){ a, a }, 2));
+    TF_Output sum = out0(op_on(g, "AddV2", "sum", CPU0, (TF_Output[]){ mm, a }, 2));
     /* Reshape to a fed shape of 3 elements: the kernel's own check fails the step. */
     TF_Output shape = out0(placeholder(g, "shape", TF_INT32, (int64_t[]){ 1 }, 1));
-    TF_Output bad = cpu_binop(g, "Reshape", "bad", a, shape);
+    TF_Output bad = out0(op_on(g, "Reshape", "bad", CPU0, (TF_Output[]){ a, shape }, 2));
     TF_Session *sess = new_test_session(g, NULL, 0);
-    run(sess, sum, TF_OK);
-    run(sess, sum, TF_OK);
+    TF_DeleteTensor(fetch_ok(sess, sum));
+    TF_DeleteTensor(fetch_ok(sess, sum));
     TF_Tensor *three = int_tensor((int64_t[]){ 1 }, 1, (int32_t[]){ 3 });
     TF_Status *s = TF_NewStatus();
     TF_Tensor *out = NULL;

@@ -1,9 +1,9 @@
-/* variable_cuda: the variable ops on the GPU, so a float or double variable's value lives in GPU memory and
- * the optimizer updates it in place (training_cuda.c) instead of copying weights and gradients
- * across every step. The handle, assignment and read kernels are the CPU's (they only swap and
- * share tensors: kernels/variable_kernels.h); AssignAdd and AssignSub add on the GPU. Placement
- * (session/place.c) puts a variable here only when every op using its handle has a GPU kernel,
- * so a variable read by, say, ResourceGather stays on the CPU. */
+/* variable_cuda: the variable ops on the GPU, so a float or double variable's value lives in GPU
+ * memory and the optimizer updates it in place (training_cuda.c) instead of copying weights and
+ * gradients across every step. The handle, assignment and read kernels are the CPU's (they only
+ * swap and share tensors: kernels/variable_kernels.h); AssignAdd and AssignSub add on the GPU.
+ * Placement (session/place.c) puts a variable here only when every op using its handle has a GPU
+ * kernel, so a variable read by, say, ResourceGather stays on the CPU. */
 #include "kernels/cuda/cuda_device.h"
 #include "kernels/cuda/cwise_launch.h"
 #include "kernels/kernel.h"
